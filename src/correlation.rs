@@ -1,0 +1,279 @@
+//! `X-KM-Correlation-Id`: `yyMMddHHmmss-xxxxxxx`, and a generator that never
+//! repeats itself.
+//!
+//! ```
+//! use konaplate_crypto::correlation::{CorrelationId, CorrelationIdGenerator};
+//! use konaplate_crypto::time::TimeZone;
+//!
+//! let id = CorrelationId::parse("221108120814-0a1B2c3")?;
+//! assert_eq!(id.as_str(), "221108120814-0a1B2c3");
+//! assert!(CorrelationId::parse("221308120814-0a1b2c3").is_err()); // month 13
+//!
+//! let generator = CorrelationIdGenerator::new();
+//! let fresh = generator.generate(TimeZone::KST)?;
+//! assert_eq!(fresh.as_str().len(), 20);
+//! # Ok::<(), konaplate_crypto::Error>(())
+//! ```
+//!
+//! # Uniqueness
+//!
+//! The 7 hex digits give 2^28 suffixes a second. Drawn at random they would
+//! collide by the birthday bound after some 16,000 ids in one second. The
+//! generator instead draws a random starting point each new second and counts
+//! up from it (modulo 2^28): no suffix repeats within a second until all 2^28
+//! are used, and an observer cannot predict where another process starts.
+//! Two processes collide only if their runs in the same second overlap, with
+//! probability about `(n1 + n2) / 2^28` for `n1` and `n2` ids.
+//!
+//! The generator never goes back in time: if the clock steps backwards it
+//! keeps stamping the latest second it has used, and if a second's 2^28
+//! suffixes run out it moves on to the next second. Within one generator
+//! (share one per process) an id never repeats.
+
+use core::fmt;
+use core::str::FromStr;
+use std::sync::Mutex;
+use std::time::SystemTime;
+
+use rand::CryptoRng;
+use rand::rngs::StdRng;
+
+use crate::error::{Error, Result};
+use crate::ids::ascii_str;
+use crate::time::{Clock, DateTime, SystemClock, TimeFormat, TimeZone, unix_millis};
+
+const SUFFIX_BITS: u32 = 28;
+const SUFFIX_MASK: u32 = (1 << SUFFIX_BITS) - 1;
+const HEX_LOWER: &[u8; 16] = b"0123456789abcdef";
+
+/// A validated correlation id: 12 digits of a real calendar time, `-`, 7 hex digits.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct CorrelationId {
+    text: [u8; 20],
+    time: DateTime,
+}
+
+impl CorrelationId {
+    /// Length in characters.
+    pub const LEN: usize = 20;
+
+    /// Parses and validates an id. Hex digits may be of either case; the id
+    /// keeps the case it was given.
+    pub fn parse(value: &str) -> Result<CorrelationId> {
+        CorrelationId::parse_reason(value).map_err(|reason| Error::InvalidCorrelationId { reason })
+    }
+
+    pub(crate) fn parse_reason(value: &str) -> Result<CorrelationId, String> {
+        let text: [u8; 20] = value.as_bytes().try_into().map_err(|_| {
+            format!(
+                "expected 20 characters (yyMMddHHmmss-xxxxxxx), found {}",
+                value.chars().count()
+            )
+        })?;
+        let (time, rest) = text.split_at(12);
+        let time = DateTime::parse_bytes(time, TimeFormat::Short12)?;
+        let (dash, suffix) = rest.split_at(1);
+        if dash != b"-" {
+            return Err("expected '-' after the 12 time digits".into());
+        }
+        if let Some(pos) = suffix.iter().position(|c| !c.is_ascii_hexdigit()) {
+            return Err(format!("character {} is not a hexadecimal digit", 14 + pos));
+        }
+        Ok(CorrelationId { text, time })
+    }
+
+    /// The id.
+    pub fn as_str(&self) -> &str {
+        ascii_str(&self.text)
+    }
+
+    /// The time part as a calendar time (year 2000 to 2099), in the zone of
+    /// the request that carried the id.
+    pub fn time(&self) -> DateTime {
+        self.time
+    }
+
+    /// The 28-bit suffix.
+    pub fn suffix(&self) -> u32 {
+        self.text
+            .get(13..)
+            .unwrap_or_default()
+            .iter()
+            .fold(0, |acc, c| (acc << 4) | hex_value(*c))
+    }
+
+    fn from_parts(time: DateTime, suffix: u32) -> Result<CorrelationId> {
+        let digits = time.format(TimeFormat::Short12)?;
+        let mut text = [b'-'; 20];
+        let (head, tail) = text.split_at_mut(12);
+        head.copy_from_slice(digits.as_bytes());
+        for (i, slot) in tail.iter_mut().skip(1).enumerate() {
+            let nibble = (suffix >> (4 * (6 - i))) & 0xf;
+            *slot = HEX_LOWER.get(nibble as usize).copied().unwrap_or(b'0');
+        }
+        Ok(CorrelationId { text, time })
+    }
+}
+
+fn hex_value(c: u8) -> u32 {
+    match c {
+        b'0'..=b'9' => u32::from(c - b'0'),
+        b'a'..=b'f' => u32::from(c - b'a' + 10),
+        b'A'..=b'F' => u32::from(c - b'A' + 10),
+        _ => 0,
+    }
+}
+
+impl fmt::Display for CorrelationId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl fmt::Debug for CorrelationId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "CorrelationId({:?})", self.as_str())
+    }
+}
+
+impl FromStr for CorrelationId {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<CorrelationId> {
+        CorrelationId::parse(s)
+    }
+}
+
+struct GeneratorState<R> {
+    /// The Unix second last stamped; ids are never stamped earlier.
+    second: i64,
+    /// Random starting suffix of `second`.
+    start: u32,
+    /// Ids issued in `second` so far.
+    issued: u32,
+    rng: R,
+}
+
+/// Makes correlation ids that never repeat within the generator.
+///
+/// Share one per process (it is `Send + Sync`; a mutex guards a few words of
+/// state). The clock and the random source are injectable for tests; the
+/// random source must be a [`CryptoRng`], so starting points are unpredictable.
+pub struct CorrelationIdGenerator<C = SystemClock, R = StdRng> {
+    clock: C,
+    state: Mutex<GeneratorState<R>>,
+}
+
+impl CorrelationIdGenerator {
+    /// A generator on the system clock and an OS-seeded CSPRNG.
+    pub fn new() -> Self {
+        CorrelationIdGenerator::with_parts(SystemClock, rand::make_rng::<StdRng>())
+    }
+}
+
+impl Default for CorrelationIdGenerator {
+    fn default() -> Self {
+        CorrelationIdGenerator::new()
+    }
+}
+
+impl<C, R> fmt::Debug for CorrelationIdGenerator<C, R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CorrelationIdGenerator")
+            .finish_non_exhaustive()
+    }
+}
+
+impl<C: Clock, R: CryptoRng> CorrelationIdGenerator<C, R> {
+    /// A generator on the given clock and random source.
+    pub fn with_parts(clock: C, rng: R) -> Self {
+        CorrelationIdGenerator {
+            clock,
+            state: Mutex::new(GeneratorState {
+                second: i64::MIN,
+                start: 0,
+                issued: 0,
+                rng,
+            }),
+        }
+    }
+
+    /// A fresh id stamped with the generator's clock, in `zone`.
+    pub fn generate(&self, zone: TimeZone) -> Result<CorrelationId> {
+        self.generate_at(self.clock.now(), zone)
+    }
+
+    /// A fresh id stamped with `now` in `zone` (or with a later second, if the
+    /// generator has already stamped one: see the module docs).
+    pub fn generate_at(&self, now: SystemTime, zone: TimeZone) -> Result<CorrelationId> {
+        let second = unix_millis(now)?.div_euclid(1000);
+        let (second, suffix) = self.next_suffix(second);
+        let time = DateTime::from_unix_millis(second.saturating_mul(1000), zone)?;
+        CorrelationId::from_parts(time, suffix)
+    }
+
+    fn next_suffix(&self, second: i64) -> (i64, u32) {
+        // A poisoned lock only means another thread panicked while holding
+        // it; the state (a few integers) is still consistent.
+        let mut st = self
+            .state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if second > st.second {
+            st.second = second;
+            st.start = st.rng.next_u32() & SUFFIX_MASK;
+            st.issued = 0;
+        } else if st.issued > SUFFIX_MASK {
+            st.second = st.second.saturating_add(1);
+            st.start = st.rng.next_u32() & SUFFIX_MASK;
+            st.issued = 0;
+        }
+        let suffix = st.start.wrapping_add(st.issued) & SUFFIX_MASK;
+        st.issued += 1;
+        (st.second, suffix)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+    use std::time::{Duration, UNIX_EPOCH};
+
+    fn at(secs: u64) -> SystemTime {
+        UNIX_EPOCH + Duration::from_secs(secs)
+    }
+
+    #[test]
+    fn suffix_round_trips() {
+        let id = CorrelationId::from_parts(
+            DateTime::parse("20221108120814", TimeFormat::Seconds14).unwrap(),
+            0x0abc_def1,
+        )
+        .unwrap();
+        assert_eq!(id.as_str(), "221108120814-abcdef1");
+        assert_eq!(id.suffix(), 0x0abc_def1);
+    }
+
+    #[test]
+    fn exhausting_a_second_moves_to_the_next() {
+        let g = CorrelationIdGenerator::with_parts(|| at(1_700_000_000), StdRng::seed_from_u64(1));
+        {
+            let mut st = g.state.lock().unwrap();
+            st.second = 1_700_000_000;
+            st.issued = SUFFIX_MASK; // one left
+        }
+        let last = g.generate_at(at(1_700_000_000), TimeZone::UTC).unwrap();
+        assert_eq!(last.time().second(), 20);
+        let next = g.generate_at(at(1_700_000_000), TimeZone::UTC).unwrap();
+        assert_eq!(next.time().second(), 21);
+    }
+
+    #[test]
+    fn clock_stepping_back_keeps_the_latest_second() {
+        let g = CorrelationIdGenerator::with_parts(SystemClock, StdRng::seed_from_u64(2));
+        let a = g.generate_at(at(1_700_000_010), TimeZone::UTC).unwrap();
+        let b = g.generate_at(at(1_700_000_005), TimeZone::UTC).unwrap();
+        assert_eq!(a.time(), b.time());
+        assert_ne!(a, b);
+    }
+}

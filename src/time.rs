@@ -1,0 +1,646 @@
+//! Civil times in the three formats the headers use, time zones, and clocks.
+//!
+//! | format | example | used by |
+//! |---|---|---|
+//! | `yyMMddHHmmss` | `221108120814` | the first 12 characters of `X-KM-Correlation-Id` |
+//! | `yyyyMMddHHmmss` | `20221108120814` | `X-KM-Tran-Time` |
+//! | `yyyyMMddHHmmssSSS` | `20221108120814608` | the `T17` of `X-KM-Tran-Token` |
+//!
+//! Times are always read in a [`TimeZone`] named by `X-KM-Time-Zone`. The
+//! calendar is the proleptic Gregorian one; every parsed time is checked to be
+//! real (no 30 February, no hour 24, 29 February only in leap years).
+//!
+//! ```
+//! use konaplate_crypto::time::{DateTime, TimeFormat, TimeZone};
+//!
+//! let t = DateTime::parse("20240229235959999", TimeFormat::Millis17)?;
+//! assert_eq!(t.format(TimeFormat::Short12)?.as_str(), "240229235959");
+//! // 2024-02-29 23:59:59.999 in Seoul is 14:59:59.999 UTC.
+//! assert_eq!(t.to_unix_millis(TimeZone::KST), 1_709_218_799_999);
+//! assert!(DateTime::parse("20230229000000", TimeFormat::Seconds14).is_err());
+//! # Ok::<(), konaplate_crypto::Error>(())
+//! ```
+
+use core::fmt;
+use core::str::FromStr;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use crate::error::{Error, Result};
+
+const MS_PER_DAY: i64 = 86_400_000;
+
+/// A time zone of fixed offset, named by the three letters `X-KM-Time-Zone` carries.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TimeZone {
+    name: [u8; 3],
+    offset_secs: i32,
+}
+
+impl TimeZone {
+    /// Coordinated Universal Time.
+    pub const UTC: TimeZone = TimeZone {
+        name: *b"UTC",
+        offset_secs: 0,
+    };
+    /// Korea Standard Time, UTC+09:00 (Korea keeps no daylight saving time).
+    pub const KST: TimeZone = TimeZone {
+        name: *b"KST",
+        offset_secs: 9 * 3600,
+    };
+    /// A named zone at a fixed offset from UTC, for zones other than UTC and KST.
+    ///
+    /// The name must be three ASCII capital letters (the header's length is 3)
+    /// and the offset within ±18 hours, a whole number of minutes.
+    pub fn fixed(name: &str, offset_secs: i32) -> Result<TimeZone> {
+        let bytes: [u8; 3] = name
+            .as_bytes()
+            .try_into()
+            .ok()
+            .filter(|b: &[u8; 3]| b.iter().all(u8::is_ascii_uppercase))
+            .ok_or_else(|| Error::UnknownTimeZone {
+                reason: "a zone name is three ASCII capital letters".into(),
+            })?;
+        if offset_secs.unsigned_abs() > 18 * 3600 || offset_secs % 60 != 0 {
+            return Err(Error::UnknownTimeZone {
+                reason: "an offset is a whole number of minutes within ±18 hours".into(),
+            });
+        }
+        Ok(TimeZone {
+            name: bytes,
+            offset_secs,
+        })
+    }
+
+    /// The zone a bare name stands for: `UTC` or `KST`.
+    pub fn from_name(name: &str) -> Result<TimeZone> {
+        match name {
+            "UTC" => Ok(TimeZone::UTC),
+            "KST" => Ok(TimeZone::KST),
+            _ => Err(Error::UnknownTimeZone {
+                reason: format!(
+                    "'{}' is not a known zone (UTC, KST; others need an explicit offset)",
+                    name.escape_debug()
+                ),
+            }),
+        }
+    }
+
+    /// The three-letter name, as sent in `X-KM-Time-Zone`.
+    pub fn name(&self) -> &str {
+        // The name is checked to be ASCII when the zone is made.
+        core::str::from_utf8(&self.name).unwrap_or("???")
+    }
+
+    /// Offset from UTC in seconds (east positive).
+    pub fn offset_secs(&self) -> i32 {
+        self.offset_secs
+    }
+}
+
+impl fmt::Debug for TimeZone {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "TimeZone({self})")
+    }
+}
+
+impl fmt::Display for TimeZone {
+    /// `UTC`, `KST`, or `NAME+HH:MM` for other zones, the form [`FromStr`] reads.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if *self == TimeZone::UTC || *self == TimeZone::KST {
+            return f.write_str(self.name());
+        }
+        let sign = if self.offset_secs < 0 { '-' } else { '+' };
+        let abs = self.offset_secs.unsigned_abs();
+        write!(
+            f,
+            "{}{sign}{:02}:{:02}",
+            self.name(),
+            abs / 3600,
+            abs % 3600 / 60
+        )
+    }
+}
+
+impl FromStr for TimeZone {
+    type Err = Error;
+
+    /// Reads `UTC`, `KST`, or a named offset such as `JST+09:00` or `EST-05:00`.
+    fn from_str(s: &str) -> Result<TimeZone> {
+        let Some((name, offset)) = s.get(..3).zip(s.get(3..)) else {
+            return TimeZone::from_name(s);
+        };
+        if offset.is_empty() {
+            return TimeZone::from_name(name);
+        }
+        let bad = || Error::UnknownTimeZone {
+            reason: format!("'{}' is neither UTC, KST nor NAME+HH:MM", s.escape_debug()),
+        };
+        let b = offset.as_bytes();
+        let sign = match b.first() {
+            Some(b'+') => 1,
+            Some(b'-') => -1,
+            _ => return Err(bad()),
+        };
+        if b.len() != 6 || b.get(3) != Some(&b':') {
+            return Err(bad());
+        }
+        let hh = two_digits(b.get(1..3)).ok_or_else(bad)?;
+        let mm = two_digits(b.get(4..6)).ok_or_else(bad)?;
+        if mm > 59 {
+            return Err(bad());
+        }
+        TimeZone::fixed(name, sign * (hh as i32 * 3600 + mm as i32 * 60))
+    }
+}
+
+fn two_digits(b: Option<&[u8]>) -> Option<u32> {
+    match b? {
+        [a, b] if a.is_ascii_digit() && b.is_ascii_digit() => {
+            Some(u32::from(a - b'0') * 10 + u32::from(b - b'0'))
+        }
+        _ => None,
+    }
+}
+
+/// The three text formats of a time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum TimeFormat {
+    /// `yyMMddHHmmss`: two-digit year (2000 to 2099), as in correlation ids.
+    Short12,
+    /// `yyyyMMddHHmmss`, as in `X-KM-Tran-Time`.
+    Seconds14,
+    /// `yyyyMMddHHmmssSSS`, as in the token's `T17`.
+    Millis17,
+}
+
+impl TimeFormat {
+    /// Number of characters of the format.
+    pub const fn len(self) -> usize {
+        match self {
+            TimeFormat::Short12 => 12,
+            TimeFormat::Seconds14 => 14,
+            TimeFormat::Millis17 => 17,
+        }
+    }
+
+    /// Always false; the formats have fixed, non-zero lengths.
+    pub const fn is_empty(self) -> bool {
+        false
+    }
+
+    const fn pattern(self) -> &'static str {
+        match self {
+            TimeFormat::Short12 => "yyMMddHHmmss",
+            TimeFormat::Seconds14 => "yyyyMMddHHmmss",
+            TimeFormat::Millis17 => "yyyyMMddHHmmssSSS",
+        }
+    }
+}
+
+/// A formatted time held on the stack: up to 17 ASCII digits.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TimeText {
+    buf: [u8; 17],
+    len: u8,
+}
+
+impl TimeText {
+    /// The digits.
+    pub fn as_str(&self) -> &str {
+        core::str::from_utf8(self.as_bytes()).unwrap_or_default()
+    }
+
+    /// The digits as bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        self.buf.get(..usize::from(self.len)).unwrap_or_default()
+    }
+}
+
+impl fmt::Debug for TimeText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl fmt::Display for TimeText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A wall-clock time with millisecond precision, in years 0000 to 9999,
+/// always a real calendar time. Which zone it is in is the caller's context.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct DateTime {
+    year: u16,
+    month: u8,
+    day: u8,
+    hour: u8,
+    minute: u8,
+    second: u8,
+    millis: u16,
+}
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// Whether `year` is a leap year of the Gregorian calendar.
+pub const fn is_leap_year(year: i64) -> bool {
+    year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+}
+
+/// Days in `month` (1 to 12) of `year`.
+const fn days_in_month(year: i64, month: u32) -> u32 {
+    match month {
+        2 if is_leap_year(year) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
+fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = i64::from((month + 9) % 12);
+    let doy = (153 * mp + 2) / 5 + i64::from(day) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// The date of a day count since 1970-01-01 (inverse of [`days_from_civil`]).
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+fn time_error(reason: impl Into<String>) -> Error {
+    Error::InvalidTime {
+        reason: reason.into(),
+    }
+}
+
+impl DateTime {
+    /// A time from its parts, checked to be a real calendar time.
+    pub fn new(
+        year: u16,
+        month: u8,
+        day: u8,
+        hour: u8,
+        minute: u8,
+        second: u8,
+        millis: u16,
+    ) -> Result<DateTime> {
+        check_parts(year, month, day, hour, minute, second, millis).map_err(time_error)?;
+        Ok(DateTime {
+            year,
+            month,
+            day,
+            hour,
+            minute,
+            second,
+            millis,
+        })
+    }
+
+    /// The wall-clock time in `zone` of an instant given as milliseconds since
+    /// the Unix epoch. Fails outside years 0000 to 9999.
+    pub fn from_unix_millis(ms: i64, zone: TimeZone) -> Result<DateTime> {
+        let local = ms
+            .checked_add(i64::from(zone.offset_secs) * 1000)
+            .ok_or_else(|| time_error("instant out of range"))?;
+        let days = local.div_euclid(MS_PER_DAY);
+        let in_day = local.rem_euclid(MS_PER_DAY);
+        let (year, month, day) = civil_from_days(days);
+        let year = u16::try_from(year)
+            .ok()
+            .filter(|y| *y <= 9999)
+            .ok_or_else(|| time_error(format!("year {year} is outside 0000 to 9999")))?;
+        Ok(DateTime {
+            year,
+            month: month as u8,
+            day: day as u8,
+            hour: (in_day / 3_600_000) as u8,
+            minute: (in_day / 60_000 % 60) as u8,
+            second: (in_day / 1000 % 60) as u8,
+            millis: (in_day % 1000) as u16,
+        })
+    }
+
+    /// The wall-clock time in `zone` of a [`SystemTime`].
+    pub fn from_system_time(t: SystemTime, zone: TimeZone) -> Result<DateTime> {
+        DateTime::from_unix_millis(unix_millis(t)?, zone)
+    }
+
+    /// Milliseconds since the Unix epoch of this wall-clock time read in `zone`.
+    pub fn to_unix_millis(&self, zone: TimeZone) -> i64 {
+        let days = days_from_civil(
+            i64::from(self.year),
+            u32::from(self.month),
+            u32::from(self.day),
+        );
+        days * MS_PER_DAY
+            + i64::from(self.hour) * 3_600_000
+            + i64::from(self.minute) * 60_000
+            + i64::from(self.second) * 1000
+            + i64::from(self.millis)
+            - i64::from(zone.offset_secs) * 1000
+    }
+
+    /// Year, 0 to 9999.
+    pub fn year(&self) -> u16 {
+        self.year
+    }
+    /// Month, 1 to 12.
+    pub fn month(&self) -> u8 {
+        self.month
+    }
+    /// Day of the month, from 1.
+    pub fn day(&self) -> u8 {
+        self.day
+    }
+    /// Hour, 0 to 23.
+    pub fn hour(&self) -> u8 {
+        self.hour
+    }
+    /// Minute, 0 to 59.
+    pub fn minute(&self) -> u8 {
+        self.minute
+    }
+    /// Second, 0 to 59.
+    pub fn second(&self) -> u8 {
+        self.second
+    }
+    /// Millisecond, 0 to 999.
+    pub fn millis(&self) -> u16 {
+        self.millis
+    }
+
+    /// The same time with the milliseconds set to zero.
+    pub fn truncate_to_second(self) -> DateTime {
+        DateTime { millis: 0, ..self }
+    }
+
+    /// Formats the time. Only [`TimeFormat::Short12`] can fail: its two-digit
+    /// year reaches from 2000 to 2099.
+    pub fn format(&self, format: TimeFormat) -> Result<TimeText> {
+        let mut out = TimeText {
+            buf: [0; 17],
+            len: format.len() as u8,
+        };
+        let mut w = DigitWriter {
+            buf: &mut out.buf,
+            at: 0,
+        };
+        match format {
+            TimeFormat::Short12 => {
+                if !(2000..=2099).contains(&self.year) {
+                    return Err(time_error(format!(
+                        "year {} cannot be written as yy (2000 to 2099)",
+                        self.year
+                    )));
+                }
+                w.put(u32::from(self.year - 2000), 2);
+            }
+            TimeFormat::Seconds14 | TimeFormat::Millis17 => w.put(u32::from(self.year), 4),
+        }
+        w.put(u32::from(self.month), 2);
+        w.put(u32::from(self.day), 2);
+        w.put(u32::from(self.hour), 2);
+        w.put(u32::from(self.minute), 2);
+        w.put(u32::from(self.second), 2);
+        if format == TimeFormat::Millis17 {
+            w.put(u32::from(self.millis), 3);
+        }
+        Ok(out)
+    }
+
+    /// Parses a time in `format`, checking that it is a real calendar time.
+    pub fn parse(text: &str, format: TimeFormat) -> Result<DateTime> {
+        DateTime::parse_bytes(text.as_bytes(), format).map_err(time_error)
+    }
+
+    /// Parses like [`DateTime::parse`], returning the bare reason on failure,
+    /// so that callers can say which header or token held the time.
+    pub(crate) fn parse_bytes(b: &[u8], format: TimeFormat) -> Result<DateTime, String> {
+        if b.len() != format.len() {
+            return Err(format!(
+                "expected {} digits ({}), found {} characters",
+                format.len(),
+                format.pattern(),
+                b.len()
+            ));
+        }
+        if let Some(pos) = b.iter().position(|c| !c.is_ascii_digit()) {
+            return Err(format!(
+                "expected {} digits ({}), found a non-digit at position {}",
+                format.len(),
+                format.pattern(),
+                pos + 1
+            ));
+        }
+        let mut r = DigitReader { b, at: 0 };
+        let year = match format {
+            TimeFormat::Short12 => 2000 + r.take(2),
+            TimeFormat::Seconds14 | TimeFormat::Millis17 => r.take(4),
+        };
+        let month = r.take(2);
+        let day = r.take(2);
+        let hour = r.take(2);
+        let minute = r.take(2);
+        let second = r.take(2);
+        let millis = if format == TimeFormat::Millis17 {
+            r.take(3)
+        } else {
+            0
+        };
+        // Every value fits its type: at most 4 digits, and u8 fields at most 2.
+        let dt = DateTime {
+            year: year as u16,
+            month: month as u8,
+            day: day as u8,
+            hour: hour as u8,
+            minute: minute as u8,
+            second: second as u8,
+            millis: millis as u16,
+        };
+        check_parts(
+            dt.year, dt.month, dt.day, dt.hour, dt.minute, dt.second, dt.millis,
+        )?;
+        Ok(dt)
+    }
+}
+
+fn check_parts(
+    year: u16,
+    month: u8,
+    day: u8,
+    hour: u8,
+    minute: u8,
+    second: u8,
+    millis: u16,
+) -> Result<(), String> {
+    if year > 9999 {
+        return Err(format!("year {year} is outside 0000 to 9999"));
+    }
+    if !(1..=12).contains(&month) {
+        return Err(format!("month {month:02} is not a month"));
+    }
+    let dim = days_in_month(i64::from(year), u32::from(month));
+    if day == 0 || u32::from(day) > dim {
+        let name = MONTHS
+            .get(usize::from(month) - 1)
+            .copied()
+            .unwrap_or_default();
+        return Err(format!("day {day:02} is not a day of {name} {year:04}"));
+    }
+    if hour > 23 {
+        return Err(format!("hour {hour:02} is not an hour (00 to 23)"));
+    }
+    if minute > 59 {
+        return Err(format!("minute {minute:02} is not a minute (00 to 59)"));
+    }
+    if second > 59 {
+        return Err(format!("second {second:02} is not a second (00 to 59)"));
+    }
+    if millis > 999 {
+        return Err(format!("millisecond {millis} is not below 1000"));
+    }
+    Ok(())
+}
+
+struct DigitWriter<'a> {
+    buf: &'a mut [u8; 17],
+    at: usize,
+}
+
+impl DigitWriter<'_> {
+    fn put(&mut self, mut value: u32, width: usize) {
+        for i in (0..width).rev() {
+            if let Some(slot) = self.buf.get_mut(self.at + i) {
+                *slot = b'0' + (value % 10) as u8;
+            }
+            value /= 10;
+        }
+        self.at += width;
+    }
+}
+
+struct DigitReader<'a> {
+    b: &'a [u8],
+    at: usize,
+}
+
+impl DigitReader<'_> {
+    /// Reads `n` digits already checked to be ASCII digits.
+    fn take(&mut self, n: usize) -> u32 {
+        let digits = self.b.get(self.at..self.at + n).unwrap_or_default();
+        self.at += n;
+        digits
+            .iter()
+            .fold(0, |acc, d| acc * 10 + u32::from(d - b'0'))
+    }
+}
+
+/// Milliseconds since the Unix epoch of a [`SystemTime`] (negative before 1970).
+pub fn unix_millis(t: SystemTime) -> Result<i64> {
+    let out_of_range = || time_error("instant out of range");
+    match t.duration_since(UNIX_EPOCH) {
+        Ok(d) => i64::try_from(d.as_millis()).map_err(|_| out_of_range()),
+        Err(e) => {
+            let before = e.duration();
+            // Round towards negative infinity so that the millisecond stays on
+            // the same side of every second boundary.
+            let ms = i64::try_from(before.as_millis()).map_err(|_| out_of_range())?;
+            let extra = i64::from(before.subsec_nanos() % 1_000_000 != 0);
+            Ok(-ms - extra)
+        }
+    }
+}
+
+/// A source of the current time. Only convenience layers read one; every
+/// signing and verifying function takes the time as a parameter.
+pub trait Clock: Send + Sync {
+    /// The current time.
+    fn now(&self) -> SystemTime;
+}
+
+/// The system's wall clock.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> SystemTime {
+        SystemTime::now()
+    }
+}
+
+impl<F: Fn() -> SystemTime + Send + Sync> Clock for F {
+    fn now(&self) -> SystemTime {
+        self()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn civil_round_trip_over_eras() {
+        for days in (-800_000..3_000_000).step_by(7919) {
+            let (y, m, d) = civil_from_days(days);
+            assert_eq!(days_from_civil(y, m, d), days, "day {days}");
+        }
+    }
+
+    #[test]
+    fn zone_text_round_trips() {
+        for s in ["UTC", "KST", "JST+09:00", "EST-05:00", "IST+05:30"] {
+            let z: TimeZone = s.parse().unwrap();
+            assert_eq!(z.to_string(), s);
+        }
+        for bad in [
+            "",
+            "KS",
+            "kst",
+            "XYZ",
+            "JST+9",
+            "JST+09:60",
+            "JST*09:00",
+            "AB+01:00",
+        ] {
+            assert!(bad.parse::<TimeZone>().is_err(), "{bad}");
+        }
+        assert!(TimeZone::fixed("ABC", 19 * 3600).is_err());
+    }
+
+    #[test]
+    fn before_epoch_rounds_down() {
+        let t = UNIX_EPOCH - std::time::Duration::from_micros(1500);
+        assert_eq!(unix_millis(t).unwrap(), -2);
+        let t = UNIX_EPOCH - std::time::Duration::from_millis(3);
+        assert_eq!(unix_millis(t).unwrap(), -3);
+    }
+}

@@ -1,0 +1,440 @@
+//! `X-KM-Tran-Token`: `KMV1:` + T17 + `:` + base64(HMAC-SHA256(secret, body)).
+//!
+//! The header table gives the token's length as 66: the MAC in unpadded
+//! base64 (43 characters). The guide's sample is 67 characters, the same MAC
+//! with its `=` padding. A [`TokenSigner`] emits the 66-character form unless
+//! asked for [`TokenForm::Padded`]; verification accepts both unless
+//! [`VerifyOptions::strict`] is set.
+//!
+//! ```
+//! use std::time::{Duration, SystemTime};
+//! use konaplate_crypto::time::{DateTime, TimeFormat, TimeZone};
+//! use konaplate_crypto::token::{ProjectSecret, TokenForm, TokenSigner, TranToken, VerifyOptions};
+//!
+//! let signer = TokenSigner::new(&ProjectSecret::from("my project secret"));
+//! let body = br#"{"cardApplyNo":"2022110812081460812345","userId":1}"#;
+//! let now = SystemTime::now();
+//! let token = signer.sign_at(body, now, TimeZone::KST, TokenForm::Unpadded)?;
+//! assert_eq!(token.as_str().len(), 66);
+//!
+//! // On the server: parse what was received, then verify against the body.
+//! let received = TranToken::parse(token.as_str())?;
+//! signer.verify(&received, body, now, TimeZone::KST, &VerifyOptions::default())?;
+//! assert!(signer.verify(&received, b"{}", now, TimeZone::KST, &VerifyOptions::default()).is_err());
+//! # Ok::<(), konaplate_crypto::Error>(())
+//! ```
+
+use core::fmt;
+use core::str::FromStr;
+use std::time::{Duration, SystemTime};
+
+use base64::Engine as _;
+use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD};
+use hmac::{Hmac, KeyInit, Mac};
+use sha2::Sha256;
+use zeroize::Zeroizing;
+
+use crate::error::{Error, Result};
+use crate::ids::ascii_str;
+use crate::time::{DateTime, TimeFormat, TimeZone, unix_millis};
+
+type HmacSha256 = Hmac<Sha256>;
+
+const PREFIX: &[u8] = b"KMV1:";
+const MAC_LEN: usize = 32;
+/// Characters before the MAC: `KMV1:` + 17 digits + `:`.
+const HEAD_LEN: usize = 5 + 17 + 1;
+
+/// The project's secret key: the HMAC key of the transaction token.
+///
+/// Its bytes are the secret string's UTF-8 bytes, used as they are (not
+/// base64-decoded). It is wiped from memory when dropped and never printed.
+#[derive(Clone)]
+pub struct ProjectSecret(Zeroizing<Vec<u8>>);
+
+impl ProjectSecret {
+    /// Takes ownership of the secret's bytes.
+    pub fn new(bytes: Vec<u8>) -> ProjectSecret {
+        ProjectSecret(Zeroizing::new(bytes))
+    }
+
+    /// The secret's bytes, for building a MAC key.
+    pub fn expose_secret(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl From<String> for ProjectSecret {
+    fn from(s: String) -> ProjectSecret {
+        ProjectSecret::new(s.into_bytes())
+    }
+}
+
+impl From<&str> for ProjectSecret {
+    fn from(s: &str) -> ProjectSecret {
+        ProjectSecret::new(s.as_bytes().to_vec())
+    }
+}
+
+impl fmt::Debug for ProjectSecret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ProjectSecret([redacted])")
+    }
+}
+
+/// Which of the two token lengths to emit.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum TokenForm {
+    /// 66 characters: the MAC in base64 without `=` padding (the header's length).
+    #[default]
+    Unpadded,
+    /// 67 characters: with the `=` padding (the guide's sample).
+    Padded,
+}
+
+impl TokenForm {
+    /// Length of a token of this form.
+    pub const fn len(self) -> usize {
+        match self {
+            TokenForm::Unpadded => 66,
+            TokenForm::Padded => 67,
+        }
+    }
+
+    /// Always false.
+    pub const fn is_empty(self) -> bool {
+        false
+    }
+}
+
+/// A well-formed transaction token: parsed from a header or made by a
+/// [`TokenSigner`]. Held on the stack. Being well formed says nothing of
+/// whether it is authentic: that is [`TokenSigner::verify`]'s job.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TranToken {
+    text: [u8; 67],
+    form: TokenForm,
+    time: DateTime,
+    mac: [u8; MAC_LEN],
+}
+
+impl TranToken {
+    /// Parses `KMV1:` + `yyyyMMddHHmmssSSS` + `:` + base64 MAC (43 characters
+    /// unpadded or 44 with `=`; the standard alphabet, canonical encoding).
+    pub fn parse(token: &str) -> Result<TranToken> {
+        let malformed = |reason: String| Error::MalformedToken { reason };
+        let b = token.as_bytes();
+        let form = match b.len() {
+            66 => TokenForm::Unpadded,
+            67 => TokenForm::Padded,
+            n => {
+                return Err(malformed(format!(
+                    "expected 66 characters (or 67 with base64 padding), found {n}"
+                )));
+            }
+        };
+        if !b.starts_with(PREFIX) {
+            return Err(malformed("expected the prefix 'KMV1:'".into()));
+        }
+        let digits = b.get(PREFIX.len()..HEAD_LEN - 1).unwrap_or_default();
+        let time = DateTime::parse_bytes(digits, TimeFormat::Millis17)
+            .map_err(|reason| malformed(format!("time: {reason}")))?;
+        if b.get(HEAD_LEN - 1) != Some(&b':') {
+            return Err(malformed("expected ':' after the 17 time digits".into()));
+        }
+        let encoded = b.get(HEAD_LEN..).unwrap_or_default();
+        let engine = match form {
+            TokenForm::Unpadded => &STANDARD_NO_PAD,
+            TokenForm::Padded => &STANDARD,
+        };
+        let mut mac = [0u8; MAC_LEN];
+        match engine.decode_slice(encoded, &mut mac) {
+            Ok(MAC_LEN) => {}
+            _ => {
+                return Err(malformed(
+                    "the MAC is not the canonical standard base64 of 32 bytes".into(),
+                ));
+            }
+        }
+        let mut text = [0u8; 67];
+        text.get_mut(..b.len())
+            .unwrap_or_default()
+            .copy_from_slice(b);
+        Ok(TranToken {
+            text,
+            form,
+            time,
+            mac,
+        })
+    }
+
+    /// The token text.
+    pub fn as_str(&self) -> &str {
+        ascii_str(self.text.get(..self.form.len()).unwrap_or_default())
+    }
+
+    /// The token time (`T17`), in the zone of the request.
+    pub fn time(&self) -> DateTime {
+        self.time
+    }
+
+    /// Which length the token has.
+    pub fn form(&self) -> TokenForm {
+        self.form
+    }
+
+    fn assemble(time: DateTime, mac: [u8; MAC_LEN], form: TokenForm) -> TranToken {
+        let mut text = [0u8; 67];
+        let (head, tail) = text.split_at_mut(HEAD_LEN);
+        let (prefix, rest) = head.split_at_mut(PREFIX.len());
+        prefix.copy_from_slice(PREFIX);
+        // `DateTime` always formats as 17 digits in this format.
+        if let (Ok(t17), Some(slot)) = (time.format(TimeFormat::Millis17), rest.get_mut(..17)) {
+            slot.copy_from_slice(t17.as_bytes());
+        }
+        if let Some(colon) = rest.last_mut() {
+            *colon = b':';
+        }
+        let engine = match form {
+            TokenForm::Unpadded => &STANDARD_NO_PAD,
+            TokenForm::Padded => &STANDARD,
+        };
+        // 44 bytes of room for 32 bytes of MAC: encoding cannot fail.
+        let _ = engine.encode_slice(mac, tail);
+        TranToken {
+            text,
+            form,
+            time,
+            mac,
+        }
+    }
+}
+
+impl fmt::Display for TranToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl fmt::Debug for TranToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "TranToken({:?})", self.as_str())
+    }
+}
+
+impl FromStr for TranToken {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<TranToken> {
+        TranToken::parse(s)
+    }
+}
+
+/// What [`TokenSigner::verify`] accepts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct VerifyOptions {
+    max_skew: Duration,
+    strict: bool,
+}
+
+impl Default for VerifyOptions {
+    /// 300 seconds of skew either way; both token forms.
+    fn default() -> Self {
+        VerifyOptions {
+            max_skew: Duration::from_secs(300),
+            strict: false,
+        }
+    }
+}
+
+impl VerifyOptions {
+    /// The defaults: 300 seconds of skew, both forms.
+    pub fn new() -> Self {
+        VerifyOptions::default()
+    }
+
+    /// How far the token time may be from the verifier's clock, either way.
+    pub fn max_skew(mut self, skew: Duration) -> Self {
+        self.max_skew = skew;
+        self
+    }
+
+    /// Accept only the 66-character form the header table defines.
+    pub fn strict(mut self) -> Self {
+        self.strict = true;
+        self
+    }
+
+    /// The allowed skew.
+    pub fn skew(&self) -> Duration {
+        self.max_skew
+    }
+
+    /// Whether only the 66-character form is accepted.
+    pub fn is_strict(&self) -> bool {
+        self.strict
+    }
+}
+
+/// Signs and verifies transaction tokens with one project secret.
+///
+/// The keyed HMAC state is computed once, when the signer is made; each
+/// token only hashes its body. The state is wiped when the signer is
+/// dropped. Signing and verifying allocate nothing on success.
+#[derive(Clone)]
+pub struct TokenSigner {
+    mac: HmacSha256,
+}
+
+impl fmt::Debug for TokenSigner {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("TokenSigner { secret: [redacted] }")
+    }
+}
+
+impl TokenSigner {
+    /// A signer for `secret`.
+    pub fn new(secret: &ProjectSecret) -> TokenSigner {
+        TokenSigner::from_key_bytes(secret.expose_secret())
+    }
+
+    /// A signer keyed with raw bytes (HMAC takes a key of any length).
+    pub fn from_key_bytes(key: &[u8]) -> TokenSigner {
+        // `new_from_slice` fails only for MACs with a fixed key size; HMAC
+        // takes any length. The fallback is therefore never taken, but keeps
+        // this function free of panics.
+        let mac = HmacSha256::new_from_slice(key)
+            .unwrap_or_else(|_| HmacSha256::new(&Default::default()));
+        TokenSigner { mac }
+    }
+
+    fn mac_of(&self, body: &[u8]) -> [u8; MAC_LEN] {
+        let mut mac = self.mac.clone();
+        mac.update(body);
+        mac.finalize().into_bytes().into()
+    }
+
+    /// Signs `body` with the token time `time` (read in the request's zone).
+    pub fn sign(&self, body: &[u8], time: DateTime, form: TokenForm) -> TranToken {
+        TranToken::assemble(time, self.mac_of(body), form)
+    }
+
+    /// Signs `body` at instant `now`, written in `zone`.
+    pub fn sign_at(
+        &self,
+        body: &[u8],
+        now: SystemTime,
+        zone: TimeZone,
+        form: TokenForm,
+    ) -> Result<TranToken> {
+        Ok(self.sign(body, DateTime::from_system_time(now, zone)?, form))
+    }
+
+    /// Signs into a caller's buffer; returns the number of bytes written
+    /// (66 or 67).
+    pub fn sign_into(
+        &self,
+        body: &[u8],
+        time: DateTime,
+        form: TokenForm,
+        out: &mut [u8],
+    ) -> Result<usize> {
+        let available = out.len();
+        let slot = out.get_mut(..form.len()).ok_or(Error::BufferTooSmall {
+            needed: form.len(),
+            available,
+        })?;
+        slot.copy_from_slice(self.sign(body, time, form).as_str().as_bytes());
+        Ok(form.len())
+    }
+
+    /// Verifies a received token against the exact body bytes received.
+    ///
+    /// `zone` is the request's `X-KM-Time-Zone`, in which the token time is
+    /// read; `now` is the verifier's clock. The MAC is checked first, in
+    /// constant time, then the token time against `now` within the allowed
+    /// skew.
+    pub fn verify(
+        &self,
+        token: &TranToken,
+        body: &[u8],
+        now: SystemTime,
+        zone: TimeZone,
+        options: &VerifyOptions,
+    ) -> Result<()> {
+        if options.strict && token.form == TokenForm::Padded {
+            return Err(Error::PaddedTokenRefused);
+        }
+        let mut mac = self.mac.clone();
+        mac.update(body);
+        mac.verify_slice(&token.mac)
+            .map_err(|_| Error::TokenMismatch)?;
+        let offset_ms = token.time.to_unix_millis(zone) - unix_millis(now)?;
+        let max_skew_ms = i64::try_from(options.max_skew.as_millis()).unwrap_or(i64::MAX);
+        if offset_ms.unsigned_abs() > max_skew_ms.unsigned_abs() {
+            return Err(Error::TokenTimeOutsideWindow {
+                offset_ms,
+                max_skew_ms,
+            });
+        }
+        Ok(())
+    }
+
+    /// Parses `token` and verifies it, as [`TokenSigner::verify`].
+    pub fn verify_str(
+        &self,
+        token: &str,
+        body: &[u8],
+        now: SystemTime,
+        zone: TimeZone,
+        options: &VerifyOptions,
+    ) -> Result<TranToken> {
+        let token = TranToken::parse(token)?;
+        self.verify(&token, body, now, zone, options)?;
+        Ok(token)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_shows_no_secret() {
+        let secret = ProjectSecret::from("hunter2-very-secret");
+        let signer = TokenSigner::new(&secret);
+        for text in [format!("{secret:?}"), format!("{signer:?}")] {
+            assert!(!text.contains("hunter2"), "{text}");
+            assert!(text.contains("redacted"), "{text}");
+        }
+    }
+
+    #[test]
+    fn sign_into_needs_room() {
+        let signer = TokenSigner::from_key_bytes(b"k");
+        let t = DateTime::new(2024, 1, 2, 3, 4, 5, 6).unwrap();
+        let mut small = [0u8; 66];
+        assert_eq!(
+            signer.sign_into(b"", t, TokenForm::Padded, &mut small),
+            Err(Error::BufferTooSmall {
+                needed: 67,
+                available: 66
+            })
+        );
+        assert_eq!(
+            signer.sign_into(b"", t, TokenForm::Unpadded, &mut small),
+            Ok(66)
+        );
+        let token = signer.sign(b"", t, TokenForm::Unpadded);
+        assert_eq!(&small[..], token.as_str().as_bytes());
+    }
+
+    #[test]
+    fn forms_differ_only_by_padding() {
+        let signer = TokenSigner::from_key_bytes(b"k");
+        let t = DateTime::new(2024, 1, 2, 3, 4, 5, 6).unwrap();
+        let short = signer.sign(b"x", t, TokenForm::Unpadded);
+        let long = signer.sign(b"x", t, TokenForm::Padded);
+        assert_eq!(format!("{}=", short.as_str()), long.as_str());
+        assert_eq!(TranToken::parse(long.as_str()).unwrap(), long);
+    }
+}
