@@ -23,7 +23,7 @@
 
 use core::fmt;
 use core::str::FromStr;
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crate::error::{Error, Result};
 
@@ -369,6 +369,11 @@ impl DateTime {
             - i64::from(zone.offset_secs) * 1000
     }
 
+    /// The instant of this wall-clock time read in `zone`.
+    pub fn to_system_time(&self, zone: TimeZone) -> SystemTime {
+        system_time(self.to_unix_millis(zone))
+    }
+
     /// Year, 0 to 9999.
     pub fn year(&self) -> u16 {
         self.year
@@ -580,6 +585,16 @@ pub fn unix_millis(t: SystemTime) -> Result<i64> {
     }
 }
 
+/// The [`SystemTime`] `ms` milliseconds after the Unix epoch (before it, if negative).
+pub fn system_time(ms: i64) -> SystemTime {
+    let d = Duration::from_millis(ms.unsigned_abs());
+    if ms >= 0 {
+        UNIX_EPOCH + d
+    } else {
+        UNIX_EPOCH - d
+    }
+}
+
 /// A source of the current time. Only convenience layers read one; every
 /// signing and verifying function takes the time as a parameter.
 pub trait Clock: Send + Sync {
@@ -638,9 +653,10 @@ mod tests {
 
     #[test]
     fn before_epoch_rounds_down() {
-        let t = UNIX_EPOCH - std::time::Duration::from_micros(1500);
+        let t = UNIX_EPOCH - Duration::from_micros(1500);
         assert_eq!(unix_millis(t).unwrap(), -2);
-        let t = UNIX_EPOCH - std::time::Duration::from_millis(3);
+        let t = UNIX_EPOCH - Duration::from_millis(3);
+        assert_eq!(unix_millis(system_time(-3)).unwrap(), -3);
         assert_eq!(unix_millis(t).unwrap(), -3);
     }
 }

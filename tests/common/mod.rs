@@ -2,7 +2,7 @@
 #![allow(dead_code)]
 
 use std::path::PathBuf;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::SystemTime;
 
 use serde::de::DeserializeOwned;
 
@@ -21,9 +21,5 @@ pub fn vectors<T: DeserializeOwned>(name: &str) -> T {
 
 /// The instant `ms` milliseconds after the Unix epoch (negative: before).
 pub fn at_ms(ms: i64) -> SystemTime {
-    if ms >= 0 {
-        UNIX_EPOCH + Duration::from_millis(ms.unsigned_abs())
-    } else {
-        UNIX_EPOCH - Duration::from_millis(ms.unsigned_abs())
-    }
+    konaplate_crypto::time::system_time(ms)
 }

@@ -1,0 +1,320 @@
+//! The `kmcrypt` binary, run as a user would: stdin in, stdout out, exit codes.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+fn kmcrypt(args: &[&str], env: &[(&str, &str)], stdin: &[u8]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_kmcrypt"));
+    cmd.args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().unwrap();
+    // A command may exit before reading stdin; a broken pipe is fine then.
+    let _ = child.stdin.take().unwrap().write_all(stdin);
+    child.wait_with_output().unwrap()
+}
+
+fn ok(out: &Output) -> String {
+    assert!(
+        out.status.success(),
+        "failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.stderr.is_empty());
+    String::from_utf8(out.stdout.clone()).unwrap()
+}
+
+/// Exit 1, exactly one line on stderr, nothing on stdout; returns the line.
+fn failed(out: &Output) -> String {
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert!(out.stdout.is_empty(), "stdout: {:?}", out.stdout);
+    let err = String::from_utf8(out.stderr.clone()).unwrap();
+    assert_eq!(err.lines().count(), 1, "stderr: {err:?}");
+    assert!(err.ends_with('\n'));
+    err
+}
+
+fn vectors(name: &str) -> serde_json::Value {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../test-vectors")
+        .join(name);
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+#[test]
+fn corr_id_prints_count_ids_and_checks_them() {
+    let out = ok(&kmcrypt(
+        &["corr-id", "--count", "500", "--zone", "UTC"],
+        &[],
+        b"",
+    ));
+    let ids: Vec<&str> = out.lines().collect();
+    assert_eq!(ids.len(), 500);
+    let unique: std::collections::HashSet<_> = ids.iter().collect();
+    assert_eq!(unique.len(), 500);
+    for id in &ids[..3] {
+        assert_eq!(ok(&kmcrypt(&["corr-id", "check", id], &[], b"")), "ok\n");
+    }
+    let err = failed(&kmcrypt(
+        &["corr-id", "check", "221308120814-0a1b2c3"],
+        &[],
+        b"",
+    ));
+    assert!(err.contains("month 13"), "{err}");
+    failed(&kmcrypt(&["corr-id", "--count", "0"], &[], b""));
+    failed(&kmcrypt(&["corr-id", "--zone", "XYZ"], &[], b""));
+}
+
+#[test]
+fn token_sign_matches_the_vectors_in_both_forms() {
+    let doc = vectors("tokens.json");
+    for c in doc["cases"].as_array().unwrap() {
+        let Some(body) = c["body"].as_str() else {
+            continue;
+        };
+        let secret = c["secret"].as_str().unwrap();
+        let time = c["time"].as_str().unwrap();
+        let zone = c["zone"].as_str().unwrap();
+        let env = [("KM_TEST_SECRET", secret)];
+        let args = [
+            "token",
+            "sign",
+            "--secret-env",
+            "KM_TEST_SECRET",
+            "--time",
+            time,
+            "--zone",
+            zone,
+        ];
+        let out = ok(&kmcrypt(&args, &env, body.as_bytes()));
+        assert_eq!(
+            out.trim_end(),
+            c["token"].as_str().unwrap(),
+            "{}",
+            c["name"]
+        );
+        let mut padded = args.to_vec();
+        padded.push("--padded");
+        let out = ok(&kmcrypt(&padded, &env, body.as_bytes()));
+        assert_eq!(
+            out.trim_end(),
+            c["token_padded"].as_str().unwrap(),
+            "{}",
+            c["name"]
+        );
+    }
+}
+
+#[test]
+fn token_sign_reads_binary_stdin_and_secret_files() {
+    let doc = vectors("tokens.json");
+    let c = doc["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "binary body")
+        .unwrap();
+    let dir = std::env::temp_dir().join(format!("kmcrypt-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("secret");
+    // One trailing CRLF is stripped.
+    std::fs::write(&file, format!("{}\r\n", c["secret"].as_str().unwrap())).unwrap();
+    let body = hex::decode(c["body_hex"].as_str().unwrap()).unwrap();
+    let out = ok(&kmcrypt(
+        &[
+            "token",
+            "sign",
+            "--secret-file",
+            file.to_str().unwrap(),
+            "--time",
+            c["time"].as_str().unwrap(),
+            "--zone",
+            c["zone"].as_str().unwrap(),
+        ],
+        &[],
+        &body,
+    ));
+    assert_eq!(out.trim_end(), c["token"].as_str().unwrap());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn token_verify_accepts_good_and_refuses_bad() {
+    let doc = vectors("tokens.json");
+    let c = &doc["cases"][0];
+    let env = [("S", c["secret"].as_str().unwrap())];
+    let body = c["body"].as_str().unwrap().as_bytes();
+    let token = c["token"].as_str().unwrap();
+    let padded = c["token_padded"].as_str().unwrap();
+    let time = c["time"].as_str().unwrap();
+    let zone = c["zone"].as_str().unwrap();
+    let base = |tok: &'static str| -> Vec<String> {
+        [
+            "token",
+            "verify",
+            "--secret-env",
+            "S",
+            "--token",
+            tok,
+            "--now",
+            time,
+            "--zone",
+            zone,
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
+    };
+    let run = |args: Vec<String>, body: &[u8]| {
+        let a: Vec<&str> = args.iter().map(String::as_str).collect();
+        kmcrypt(&a, &env, body)
+    };
+    let token: &'static str = Box::leak(token.to_owned().into_boxed_str());
+    let padded: &'static str = Box::leak(padded.to_owned().into_boxed_str());
+    assert_eq!(ok(&run(base(token), body)), "ok\n");
+    assert_eq!(ok(&run(base(padded), body)), "ok\n");
+
+    let mut strict = base(padded);
+    strict.push("--strict".into());
+    assert!(failed(&run(strict, body)).contains("strict"));
+
+    let err = failed(&run(base(token), b"tampered"));
+    assert!(err.contains("does not match"), "{err}");
+
+    let mut late = base(token);
+    late[7] = "20991231000000000".into();
+    assert!(failed(&run(late.clone(), body)).contains("behind"));
+    late.extend(["--max-skew".into(), "99999999999".into()]);
+    assert_eq!(ok(&run(late, body)), "ok\n");
+
+    let err = failed(&run(base("KMV1:nonsense"), body));
+    assert!(err.contains("transaction token"), "{err}");
+}
+
+#[test]
+fn secrets_never_come_from_argv_and_failures_are_one_line() {
+    // No secret source at all: a usage error, still one line and exit 1.
+    let err = failed(&kmcrypt(&["token", "sign"], &[], b"x"));
+    assert!(err.contains("--secret-env"), "{err}");
+    // There is no --secret flag to put a secret on the command line.
+    let err = failed(&kmcrypt(
+        &["token", "sign", "--secret", "s3cr3t"],
+        &[],
+        b"x",
+    ));
+    assert!(!err.contains("s3cr3t"), "{err}");
+    let err = failed(&kmcrypt(
+        &["token", "sign", "--secret-env", "KM_UNSET_VAR_XYZ"],
+        &[],
+        b"x",
+    ));
+    assert!(err.contains("KM_UNSET_VAR_XYZ"), "{err}");
+    failed(&kmcrypt(
+        &["token", "sign", "--secret-env", "E"],
+        &[("E", "")],
+        b"x",
+    ));
+    failed(&kmcrypt(
+        &[
+            "token",
+            "sign",
+            "--secret-env",
+            "E",
+            "--time",
+            "20231301000000000",
+        ],
+        &[("E", "k")],
+        b"x",
+    ));
+    failed(&kmcrypt(&["no-such-command"], &[], b""));
+    failed(&kmcrypt(&[], &[], b""));
+    // A wrong secret is refused without echoing it.
+    let err = failed(&kmcrypt(
+        &[
+            "token",
+            "verify",
+            "--secret-env",
+            "E",
+            "--token",
+            "KMV1:20221108120814608:gk9OIq5yN7pSkLnj+oZN4WsM0Dd/qCIikoV7XIuUenU",
+            "--now",
+            "20221108120814608",
+        ],
+        &[("E", "wrong-secret-value")],
+        b"{}",
+    ));
+    assert!(!err.contains("wrong-secret-value"), "{err}");
+}
+
+#[test]
+fn headers_prints_a_consistent_set() {
+    let out = ok(&kmcrypt(
+        &[
+            "headers",
+            "--asp-id",
+            "000170000002000",
+            "--access-key",
+            &"K".repeat(40),
+            "--crypto-key-id",
+            &"c".repeat(32),
+            "--secret-env",
+            "S",
+            "--time",
+            "20221108120814608",
+            "--zone",
+            "KST",
+        ],
+        &[("S", "sandboxSecretKey0001")],
+        br#"{"cardApplyNo":"2022110812081460812345","userId":1}"#,
+    ));
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 7, "{out}");
+    assert_eq!(lines[0], "X-KM-User-AspId: 000170000002000");
+    assert!(lines[1].starts_with("X-KM-Correlation-Id: 221108120814-"));
+    // Same secret, body and time as the first token vector.
+    let doc = vectors("tokens.json");
+    assert_eq!(
+        lines[4],
+        format!(
+            "X-KM-Tran-Token: {}",
+            doc["cases"][0]["token"].as_str().unwrap()
+        )
+    );
+    assert_eq!(lines[5], "X-KM-Tran-Time: 20221108120814");
+    assert_eq!(lines[6], "X-KM-Time-Zone: KST");
+    let err = failed(&kmcrypt(
+        &[
+            "headers",
+            "--asp-id",
+            "123",
+            "--access-key",
+            &"K".repeat(40),
+            "--secret-env",
+            "S",
+        ],
+        &[("S", "x")],
+        b"",
+    ));
+    assert!(err.contains("X-KM-User-AspId"), "{err}");
+}
+
+#[test]
+fn demo_runs_and_shows_refusals() {
+    let out = ok(&kmcrypt(&["demo"], &[], b""));
+    assert!(out.contains("accepted: correlation id"));
+    assert_eq!(out.matches("refused:").count(), 2, "{out}");
+    assert!(out.contains("MAC does not match"));
+    assert!(out.contains("behind the verifier's clock"));
+}
+
+#[test]
+fn help_goes_to_stdout() {
+    let out = ok(&kmcrypt(&["--help"], &[], b""));
+    assert!(out.contains("corr-id"));
+}
