@@ -57,6 +57,76 @@ pub enum Error {
     /// The verifier was asked for the 66-character form only and got the
     /// padded 67-character one.
     PaddedTokenRefused,
+    /// A document is not valid JSON, or not of the shape expected.
+    InvalidJson {
+        /// What was wrong and where (line and column; never the content).
+        reason: String,
+    },
+    /// A field path does not parse.
+    InvalidFieldPath {
+        /// The path as given.
+        path: String,
+        /// What was wrong.
+        reason: String,
+    },
+    /// In strict mode, a field path matched nothing.
+    FieldNotFound {
+        /// The path as given.
+        path: String,
+    },
+    /// A matched field cannot be processed: paths that overlap, or on
+    /// decryption a value that is not a JWE string.
+    InvalidField {
+        /// The path that matched it.
+        path: String,
+        /// What was wrong.
+        reason: String,
+    },
+    /// A key set, key file or key is not usable.
+    InvalidKey {
+        /// What was wrong (never key material).
+        reason: String,
+    },
+    /// No key with this id is held.
+    UnknownKeyId {
+        /// The id asked for.
+        key_id: String,
+    },
+    /// The JWE names no key id (`kid`) and none was given
+    /// (`X-KM-Crypto-Key-Id`).
+    NoKeyId,
+    /// The key found does not fit the JWE's algorithms (an AES-128 key for
+    /// `A256GCM`, a symmetric key for `RSA-OAEP-256`, a missing private key ...).
+    KeyMismatch {
+        /// What did not fit.
+        reason: String,
+    },
+    /// A JWE compact serialization is not well formed.
+    MalformedJwe {
+        /// What was wrong.
+        reason: String,
+    },
+    /// A JWE asks for an algorithm or feature outside the allow-list
+    /// (`alg`, `enc`, `zip`, `crit`).
+    UnsupportedJwe {
+        /// What was refused.
+        reason: String,
+    },
+    /// Authenticated decryption failed: a wrong key, or a changed byte. No
+    /// further detail is given, so the error cannot serve as an oracle.
+    DecryptionFailed,
+    /// An input is over a size limit.
+    TooLarge {
+        /// What was too large.
+        what: &'static str,
+        /// The limit in bytes.
+        limit: usize,
+    },
+    /// A body is not the envelope `{"encData":"<JWE>"}`.
+    InvalidEnvelope {
+        /// What was wrong.
+        reason: String,
+    },
     /// A caller-supplied output buffer is too small.
     BufferTooSmall {
         /// Bytes needed.
@@ -100,6 +170,33 @@ impl fmt::Display for Error {
             Error::PaddedTokenRefused => f.write_str(
                 "transaction token: the padded 67-character form is refused in strict mode",
             ),
+            Error::InvalidJson { reason } => write!(f, "invalid JSON: {reason}"),
+            Error::InvalidFieldPath { path, reason } => {
+                write!(f, "field path '{}': {reason}", path.escape_debug())
+            }
+            Error::FieldNotFound { path } => {
+                write!(f, "field path '{}' matched nothing", path.escape_debug())
+            }
+            Error::InvalidField { path, reason } => {
+                write!(f, "field '{}': {reason}", path.escape_debug())
+            }
+            Error::InvalidKey { reason } => write!(f, "key: {reason}"),
+            Error::UnknownKeyId { key_id } => {
+                write!(f, "no key with id '{}' is held", key_id.escape_debug())
+            }
+            Error::NoKeyId => {
+                f.write_str("the JWE names no key id (kid) and no X-KM-Crypto-Key-Id was given")
+            }
+            Error::KeyMismatch { reason } => write!(f, "key does not fit the JWE: {reason}"),
+            Error::MalformedJwe { reason } => write!(f, "malformed JWE: {reason}"),
+            Error::UnsupportedJwe { reason } => write!(f, "JWE refused: {reason}"),
+            Error::DecryptionFailed => {
+                f.write_str("decryption failed: wrong key, or the message was changed")
+            }
+            Error::TooLarge { what, limit } => {
+                write!(f, "{what} is larger than the limit of {limit} bytes")
+            }
+            Error::InvalidEnvelope { reason } => write!(f, "encrypted body: {reason}"),
             Error::BufferTooSmall { needed, available } => write!(
                 f,
                 "output buffer too small: {needed} bytes needed, {available} available"

@@ -3,9 +3,14 @@
 #![deny(missing_docs)]
 
 pub mod correlation;
+pub mod envelope;
 pub mod error;
+pub mod fields;
 pub mod headers;
 pub mod ids;
+mod json;
+pub mod jwe;
+pub mod keyring;
 pub mod time;
 pub mod token;
 

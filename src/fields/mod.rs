@@ -1,0 +1,218 @@
+//! Marked fields (SPEC section 5.2): encrypt the values a response marks
+//! "Encrypted" in place, every other byte of the document unchanged.
+//!
+//! A JSON string's plaintext is its content (no quotes); any other value
+//! (number, object, array, bool, null) is encrypted as its exact JSON text,
+//! with `"cty":"json"` in the header, so decryption restores its type.
+//! Decrypted strings are written back with `serde_json`'s escaping, so a
+//! string that had needless escapes (`\u0041`) returns as the same value in
+//! its plain spelling.
+//!
+//! Everything is checked before anything is written: on any error the caller
+//! gets the error and no output, never a half-processed document.
+//!
+//! ```
+//! use konaplate_crypto::fields::Fields;
+//! use konaplate_crypto::ids::CryptoKeyId;
+//! use konaplate_crypto::jwe::ContentEncryption;
+//! use konaplate_crypto::keyring::{Keyring, generate_jwks};
+//!
+//! let kid = CryptoKeyId::parse("0123456789abcdef0123456789abcdef")?;
+//! let keyring = Keyring::from_jwks(&generate_jwks(&kid, ContentEncryption::A256Gcm))?;
+//! let fields = Fields::new(["mobileCardNo", "par"])?;
+//!
+//! // Server: encrypt the marked fields with the key the request named.
+//! let response = br#"{"code":"000_000", "mobileCardNo":"9410123412341234", "par":"Q1J4AwSWD4Jr4e4G7wUP2ujLKQ0"}"#;
+//! let sent = fields.encrypt(response, &keyring.sealer(&kid)?)?;
+//! assert!(sent.starts_with(br#"{"code":"000_000", "mobileCardNo":"eyJ"#));
+//!
+//! // SDK: decrypt them; the document is restored.
+//! let received = fields.decrypt(&sent, &keyring.opener(Some(&kid)))?;
+//! assert_eq!(&received[..], &response[..]);
+//! # Ok::<(), konaplate_crypto::Error>(())
+//! ```
+
+mod path;
+
+use rand::CryptoRng;
+use serde_json::value::RawValue;
+use zeroize::Zeroizing;
+
+pub use path::FieldPath;
+
+use crate::error::{Error, Result};
+use crate::json::{self, Kind};
+use crate::jwe::{Opener, Sealer};
+
+/// A set of field paths to encrypt or decrypt, parsed once.
+#[derive(Clone, Debug)]
+pub struct Fields {
+    paths: Vec<FieldPath>,
+    strict: bool,
+}
+
+/// One matched value: its byte range in the document and the path that found it.
+struct Span<'a> {
+    start: usize,
+    raw: &'a RawValue,
+    path: usize,
+}
+
+impl Span<'_> {
+    fn end(&self) -> usize {
+        self.start + self.raw.get().len()
+    }
+}
+
+impl Fields {
+    /// Parses each path.
+    pub fn new<I, S>(paths: I) -> Result<Fields>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        let paths = paths
+            .into_iter()
+            .map(|p| FieldPath::parse(p.as_ref()))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Fields {
+            paths,
+            strict: false,
+        })
+    }
+
+    /// Makes a path that matches nothing an error ([`Error::FieldNotFound`]).
+    pub fn strict(mut self) -> Fields {
+        self.strict = true;
+        self
+    }
+
+    /// The paths.
+    pub fn paths(&self) -> &[FieldPath] {
+        &self.paths
+    }
+
+    /// Finds every matched value, in document order, refusing overlaps.
+    fn spans<'a>(&self, doc: &'a str) -> Result<Vec<Span<'a>>> {
+        let root = json::parse_document(doc)?;
+        let mut spans = Vec::new();
+        for (i, path) in self.paths.iter().enumerate() {
+            let found = path.select(root)?;
+            if found.is_empty() && self.strict {
+                return Err(Error::FieldNotFound {
+                    path: path.to_string(),
+                });
+            }
+            spans.extend(found.into_iter().map(|raw| Span {
+                start: json::offset_in(doc, raw.get()),
+                raw,
+                path: i,
+            }));
+        }
+        spans.sort_by_key(|s| (s.start, std::cmp::Reverse(s.raw.get().len())));
+        // Two paths naming the same value select it once.
+        spans.dedup_by(|b, a| a.start == b.start && a.end() == b.end());
+        for pair in spans.windows(2) {
+            if let [a, b] = pair
+                && b.start < a.end()
+            {
+                return Err(Error::InvalidField {
+                    path: self.path_text(b.path),
+                    reason: format!(
+                        "lies inside the value matched by '{}'",
+                        self.path_text(a.path)
+                    ),
+                });
+            }
+        }
+        Ok(spans)
+    }
+
+    fn path_text(&self, i: usize) -> String {
+        self.paths
+            .get(i)
+            .map(ToString::to_string)
+            .unwrap_or_default()
+    }
+
+    /// Encrypts every matched value with `sealer`; IVs from the thread's CSPRNG.
+    pub fn encrypt(&self, doc: &[u8], sealer: &Sealer<'_>) -> Result<Vec<u8>> {
+        self.encrypt_with_rng(doc, sealer, &mut rand::rng())
+    }
+
+    /// As [`Fields::encrypt`], drawing IVs from `rng` in document order.
+    pub fn encrypt_with_rng<R: CryptoRng + ?Sized>(
+        &self,
+        doc: &[u8],
+        sealer: &Sealer<'_>,
+        rng: &mut R,
+    ) -> Result<Vec<u8>> {
+        let doc = utf8(doc)?;
+        let spans = self.spans(doc)?;
+        let mut replacements = Vec::with_capacity(spans.len());
+        for span in &spans {
+            let jwe = match json::kind(span.raw) {
+                Kind::String => {
+                    let text = json::string_content(span.raw)?;
+                    sealer.seal_with_rng(text.as_bytes(), false, rng)?
+                }
+                _ => sealer.seal_with_rng(span.raw.get().as_bytes(), true, rng)?,
+            };
+            // A compact JWE is base64url and dots: nothing to escape.
+            replacements.push(format!("\"{jwe}\""));
+        }
+        Ok(splice(doc, &spans, &replacements))
+    }
+
+    /// Decrypts every matched value with `opener`. Each must be a JSON
+    /// string holding a compact JWE.
+    pub fn decrypt(&self, doc: &[u8], opener: &Opener<'_>) -> Result<Zeroizing<Vec<u8>>> {
+        let doc = utf8(doc)?;
+        let spans = self.spans(doc)?;
+        let mut replacements = Vec::with_capacity(spans.len());
+        for span in &spans {
+            let not_jwe = |reason: &str| Error::InvalidField {
+                path: self.path_text(span.path),
+                reason: reason.into(),
+            };
+            if json::kind(span.raw) != Kind::String {
+                return Err(not_jwe("the value is not a string holding a JWE"));
+            }
+            let compact = json::string_content(span.raw)?;
+            let opened = opener.open(&compact)?;
+            let is_json = opened.header().is_json();
+            let plaintext = opened.into_plaintext();
+            let text = core::str::from_utf8(&plaintext)
+                .map_err(|_| not_jwe("the decrypted value is not UTF-8 text"))?;
+            let replacement = if is_json {
+                json::parse_document(text)
+                    .map_err(|_| not_jwe("the decrypted value is marked JSON but is not"))?;
+                Zeroizing::new(text.to_owned())
+            } else {
+                Zeroizing::new(json::quote(text)?)
+            };
+            replacements.push(replacement);
+        }
+        Ok(Zeroizing::new(splice(doc, &spans, &replacements)))
+    }
+}
+
+fn utf8(doc: &[u8]) -> Result<&str> {
+    core::str::from_utf8(doc).map_err(|e| Error::InvalidJson {
+        reason: format!("not UTF-8 (at byte {})", e.valid_up_to()),
+    })
+}
+
+/// The document with each span replaced.
+fn splice<S: AsRef<str>>(doc: &str, spans: &[Span<'_>], replacements: &[S]) -> Vec<u8> {
+    let added: usize = replacements.iter().map(|r| r.as_ref().len()).sum();
+    let mut out = Vec::with_capacity(doc.len() + added);
+    let mut at = 0;
+    for (span, replacement) in spans.iter().zip(replacements) {
+        out.extend_from_slice(doc.as_bytes().get(at..span.start).unwrap_or_default());
+        out.extend_from_slice(replacement.as_ref().as_bytes());
+        at = span.end();
+    }
+    out.extend_from_slice(doc.as_bytes().get(at..).unwrap_or_default());
+    out
+}

@@ -1,0 +1,91 @@
+//! The JWE compact serialization (RFC 7516 section 7.1), parsed strictly:
+//! five base64url parts (no padding, canonical), a header on the allow-list,
+//! a 96-bit IV and a 128-bit tag, within size limits.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
+use crate::error::{Error, Result};
+use crate::jwe::enc::aes_gcm::{IV_LEN, TAG_LEN};
+use crate::jwe::header::ProtectedHeader;
+
+/// Largest compact JWE accepted: 16 MiB.
+pub const MAX_COMPACT_LEN: usize = 16 << 20;
+/// Largest protected header accepted, in base64url characters.
+pub const MAX_HEADER_LEN: usize = 4096;
+
+/// A received JWE, its parts decoded.
+pub(crate) struct Parsed<'a> {
+    /// The header exactly as received: the AAD.
+    pub(crate) header_b64: &'a str,
+    pub(crate) header: ProtectedHeader,
+    pub(crate) encrypted_key: Vec<u8>,
+    pub(crate) iv: [u8; IV_LEN],
+    pub(crate) ciphertext: Vec<u8>,
+    pub(crate) tag: [u8; TAG_LEN],
+}
+
+fn malformed(reason: impl Into<String>) -> Error {
+    Error::MalformedJwe {
+        reason: reason.into(),
+    }
+}
+
+fn decode(part: &str, what: &str) -> Result<Vec<u8>> {
+    URL_SAFE_NO_PAD
+        .decode(part)
+        .map_err(|_| malformed(format!("the {what} is not unpadded base64url")))
+}
+
+pub(crate) fn parse(compact: &str) -> Result<Parsed<'_>> {
+    if compact.len() > MAX_COMPACT_LEN {
+        return Err(Error::TooLarge {
+            what: "JWE",
+            limit: MAX_COMPACT_LEN,
+        });
+    }
+    let mut parts = compact.split('.');
+    let (Some(h), Some(k), Some(iv), Some(ct), Some(tag), None) = (
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+    ) else {
+        return Err(malformed(
+            "expected five '.'-separated parts (compact serialization)",
+        ));
+    };
+    if h.len() > MAX_HEADER_LEN {
+        return Err(Error::TooLarge {
+            what: "JWE protected header",
+            limit: MAX_HEADER_LEN,
+        });
+    }
+    let header = ProtectedHeader::parse(&decode(h, "protected header")?)?;
+    let encrypted_key = decode(k, "encrypted key")?;
+    let iv = decode(iv, "IV")?;
+    let iv: [u8; IV_LEN] = iv.as_slice().try_into().map_err(|_| {
+        malformed(format!(
+            "the IV is {} bits; AES-GCM in JWE uses 96",
+            iv.len() * 8
+        ))
+    })?;
+    let ciphertext = decode(ct, "ciphertext")?;
+    let tag = decode(tag, "tag")?;
+    let tag: [u8; TAG_LEN] = tag.as_slice().try_into().map_err(|_| {
+        malformed(format!(
+            "the tag is {} bits; AES-GCM in JWE uses 128",
+            tag.len() * 8
+        ))
+    })?;
+    Ok(Parsed {
+        header_b64: h,
+        header,
+        encrypted_key,
+        iv,
+        ciphertext,
+        tag,
+    })
+}

@@ -1,0 +1,133 @@
+//! The JWE protected header: parsed strictly, against the allow-list.
+
+use crate::error::{Error, Result};
+use crate::json;
+use crate::jwe::alg::KeyManagement;
+use crate::jwe::enc::ContentEncryption;
+
+/// The protected header of a received JWE, as far as this crate reads it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProtectedHeader {
+    alg: KeyManagement,
+    enc: ContentEncryption,
+    kid: Option<String>,
+    cty: Option<String>,
+}
+
+impl ProtectedHeader {
+    /// `alg`: how the content key is agreed.
+    pub fn alg(&self) -> KeyManagement {
+        self.alg
+    }
+    /// `enc`: how the content is encrypted.
+    pub fn enc(&self) -> ContentEncryption {
+        self.enc
+    }
+    /// `kid`, if present (any string: not necessarily a KONA key id).
+    pub fn kid(&self) -> Option<&str> {
+        self.kid.as_deref()
+    }
+    /// `cty`, if present. `json` marks a field whose plaintext is JSON text.
+    pub fn cty(&self) -> Option<&str> {
+        self.cty.as_deref()
+    }
+    /// Whether `cty` says the plaintext is JSON text of any type (`json`).
+    pub fn is_json(&self) -> bool {
+        self.cty.as_deref() == Some("json")
+    }
+
+    /// Parses the decoded header bytes.
+    pub(crate) fn parse(bytes: &[u8]) -> Result<ProtectedHeader> {
+        let malformed = |reason: &str| Error::MalformedJwe {
+            reason: format!("protected header: {reason}"),
+        };
+        let text = core::str::from_utf8(bytes).map_err(|_| malformed("not UTF-8"))?;
+        let raw = json::parse_document(text).map_err(|_| malformed("not valid JSON"))?;
+        if json::kind(raw) != json::Kind::Object {
+            return Err(malformed("not a JSON object"));
+        }
+        let members = json::members(raw).map_err(|e| match e {
+            Error::InvalidJson { reason } => malformed(&reason),
+            other => other,
+        })?;
+        let (mut alg, mut enc, mut kid, mut cty) = (None, None, None, None);
+        for (name, value) in &members.0 {
+            let string = || {
+                if json::kind(value) != json::Kind::String {
+                    return Err(malformed(&format!(
+                        "'{}' is not a string",
+                        name.escape_debug()
+                    )));
+                }
+                json::string_content(value).map(|s| s.into_owned())
+            };
+            match name.as_ref() {
+                "alg" => alg = Some(string()?),
+                "enc" => enc = Some(string()?),
+                "kid" => kid = Some(string()?),
+                "cty" => cty = Some(string()?),
+                "zip" => {
+                    return Err(Error::UnsupportedJwe {
+                        reason: "compression (zip) is not supported".into(),
+                    });
+                }
+                "crit" => {
+                    return Err(Error::UnsupportedJwe {
+                        reason: "crit names extensions this crate does not implement".into(),
+                    });
+                }
+                // Other registered or private members carry no meaning here.
+                _ => {}
+            }
+        }
+        let alg = alg.ok_or_else(|| malformed("no 'alg'"))?;
+        let enc = enc.ok_or_else(|| malformed("no 'enc'"))?;
+        let alg = KeyManagement::from_name(&alg).ok_or_else(|| Error::UnsupportedJwe {
+            reason: format!(
+                "alg '{}' is not on the allow-list (dir, RSA-OAEP-256)",
+                alg.escape_debug()
+            ),
+        })?;
+        let enc = enc.parse::<ContentEncryption>()?;
+        Ok(ProtectedHeader { alg, enc, kid, cty })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn allow_list() {
+        let ok = ProtectedHeader::parse(br#"{"enc":"A128GCM","alg":"RSA-OAEP-256"}"#).unwrap();
+        assert_eq!(ok.alg(), KeyManagement::RsaOaep256);
+        assert_eq!(ok.enc(), ContentEncryption::A128Gcm);
+        let ok = ProtectedHeader::parse(
+            br#"{"alg":"dir","enc":"A256GCM","kid":"k","cty":"json","typ":"x"}"#,
+        )
+        .unwrap();
+        assert!(ok.is_json());
+        assert_eq!(ok.kid(), Some("k"));
+        for (bad, want) in [
+            (r#"{"alg":"none","enc":"A128GCM"}"#, "alg 'none'"),
+            (
+                r#"{"alg":"dir","enc":"A128CBC-HS256"}"#,
+                "enc 'A128CBC-HS256'",
+            ),
+            (r#"{"alg":"dir","enc":"A192GCM"}"#, "enc 'A192GCM'"),
+            (r#"{"alg":"dir","enc":"A128GCM","zip":"DEF"}"#, "zip"),
+            (
+                r#"{"alg":"dir","enc":"A128GCM","crit":["exp"],"exp":1}"#,
+                "crit",
+            ),
+            (r#"{"alg":"dir","enc":"A128GCM","alg":"dir"}"#, "repeated"),
+            (r#"{"alg":"dir"}"#, "no 'enc'"),
+            (r#"{"alg":1,"enc":"A128GCM"}"#, "not a string"),
+            (r#"["alg"]"#, "not a JSON object"),
+            ("{", "not valid JSON"),
+        ] {
+            let e = ProtectedHeader::parse(bad.as_bytes()).unwrap_err();
+            assert!(e.to_string().contains(want), "{bad}: {e}");
+        }
+    }
+}
