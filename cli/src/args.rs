@@ -27,8 +27,85 @@ pub enum Command {
     Token(TokenCommand),
     /// Print every X-KM request header for the body on stdin.
     Headers(HeadersArgs),
+    /// Print a JSON Web Key Set holding one fresh symmetric key.
+    Keygen {
+        /// The key id (32 characters).
+        #[arg(long, value_name = "ID")]
+        kid: String,
+        /// A128GCM or A256GCM.
+        #[arg(long, default_value = "A256GCM")]
+        alg: String,
+    },
+    /// Encrypt or decrypt marked fields of the JSON document on stdin.
+    #[command(subcommand)]
+    Fields(FieldsCommand),
+    /// Seal the body on stdin into {"encData":"<JWE>"}, or open one.
+    #[command(subcommand)]
+    Envelope(EnvelopeCommand),
     /// Run the seed's card-application cancel request end to end.
     Demo,
+}
+
+/// Where a sealing key comes from.
+#[derive(Args, Debug)]
+pub struct SealKey {
+    /// A JSON Web Key Set file.
+    #[arg(long, value_name = "FILE", requires = "key_id")]
+    pub keyring: Option<PathBuf>,
+    /// The id of the key to seal with (X-KM-Crypto-Key-Id).
+    #[arg(long, value_name = "ID")]
+    pub key_id: Option<String>,
+}
+
+/// Where opening keys come from.
+#[derive(Args, Debug)]
+pub struct OpenKey {
+    /// A JSON Web Key Set file.
+    #[arg(long, value_name = "FILE")]
+    pub keyring: PathBuf,
+    /// The X-KM-Crypto-Key-Id to use when a JWE names no KONA key id.
+    #[arg(long, value_name = "ID")]
+    pub key_id: Option<String>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum FieldsCommand {
+    /// Replace each matched value by a JWE string.
+    Encrypt {
+        #[command(flatten)]
+        key: SealKey,
+        /// A field path ($.a.b, a[*].b, ['name'], [N]); repeat for more.
+        #[arg(long = "field", value_name = "PATH", required = true)]
+        fields: Vec<String>,
+        /// Fail if a path matches nothing.
+        #[arg(long)]
+        strict: bool,
+    },
+    /// Replace each matched JWE string by its decrypted value.
+    Decrypt {
+        #[command(flatten)]
+        key: OpenKey,
+        /// A field path; repeat for more.
+        #[arg(long = "field", value_name = "PATH", required = true)]
+        fields: Vec<String>,
+        /// Fail if a path matches nothing.
+        #[arg(long)]
+        strict: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum EnvelopeCommand {
+    /// Seal the body on stdin.
+    Seal {
+        #[command(flatten)]
+        key: SealKey,
+    },
+    /// Open the envelope on stdin; print the original body.
+    Open {
+        #[command(flatten)]
+        key: OpenKey,
+    },
 }
 
 #[derive(Args, Debug)]

@@ -8,11 +8,19 @@ use konaplate_crypto::headers::HeaderBuilder;
 use konaplate_crypto::ids::{AccessKey, AspId, CryptoKeyId};
 use konaplate_crypto::token::{TokenForm, TokenSigner, TranToken, VerifyOptions};
 
-use crate::args::{Cli, Command, CorrIdCommand, HeadersArgs, TokenCommand};
-use crate::{Failure, input, read_stdin};
+use konaplate_crypto::envelope;
+use konaplate_crypto::fields::Fields;
+use konaplate_crypto::jwe::ContentEncryption;
+use konaplate_crypto::keyring::generate_jwks;
+use zeroize::Zeroizing;
+
+use crate::args::{
+    Cli, Command, CorrIdCommand, EnvelopeCommand, FieldsCommand, HeadersArgs, TokenCommand,
+};
+use crate::{Failure, fail, input, keys, read_stdin};
 
 /// Runs the command; returns what to print.
-pub fn run(cli: Cli) -> Result<Vec<u8>, Failure> {
+pub fn run(cli: Cli) -> Result<Zeroizing<Vec<u8>>, Failure> {
     let text = match cli.command {
         Command::CorrId {
             check: Some(CorrIdCommand::Check { id }),
@@ -33,9 +41,66 @@ pub fn run(cli: Cli) -> Result<Vec<u8>, Failure> {
         }
         Command::Token(cmd) => token(cmd)?,
         Command::Headers(args) => headers(&args)?,
+        Command::Keygen { kid, alg } => {
+            let kid = CryptoKeyId::parse(&kid).map_err(|e| fail(format!("--kid: {e}")))?;
+            let enc = alg
+                .parse::<ContentEncryption>()
+                .map_err(|_| fail("--alg: expected A128GCM or A256GCM"))?;
+            return Ok(Zeroizing::new(generate_jwks(&kid, enc).as_bytes().to_vec()));
+        }
+        Command::Fields(cmd) => return fields(cmd),
+        Command::Envelope(cmd) => return envelope(cmd),
         Command::Demo => crate::demo::run()?,
     };
-    Ok(text.into_bytes())
+    Ok(Zeroizing::new(text.into_bytes()))
+}
+
+fn field_set(paths: &[String], strict: bool) -> Result<Fields, Failure> {
+    let fields = Fields::new(paths)?;
+    Ok(if strict { fields.strict() } else { fields })
+}
+
+fn fields(cmd: FieldsCommand) -> Result<Zeroizing<Vec<u8>>, Failure> {
+    match cmd {
+        FieldsCommand::Encrypt {
+            key,
+            fields,
+            strict,
+        } => {
+            let set = field_set(&fields, strict)?;
+            let (ring, id) = keys::seal_key(&key)?;
+            let doc = read_stdin()?;
+            // Every byte outside the marked values is kept, trailing newline included.
+            Ok(Zeroizing::new(set.encrypt(&doc, &ring.sealer(&id)?)?))
+        }
+        FieldsCommand::Decrypt {
+            key,
+            fields,
+            strict,
+        } => {
+            let set = field_set(&fields, strict)?;
+            let (ring, id) = keys::open_key(&key)?;
+            let doc = Zeroizing::new(read_stdin()?);
+            Ok(set.decrypt(&doc, &ring.opener(id.as_ref()))?)
+        }
+    }
+}
+
+fn envelope(cmd: EnvelopeCommand) -> Result<Zeroizing<Vec<u8>>, Failure> {
+    match cmd {
+        EnvelopeCommand::Seal { key } => {
+            let (ring, id) = keys::seal_key(&key)?;
+            let body = Zeroizing::new(read_stdin()?);
+            let sealed = envelope::seal(&body, &ring.sealer(&id)?)?;
+            Ok(Zeroizing::new(format!("{sealed}\n").into_bytes()))
+        }
+        EnvelopeCommand::Open { key } => {
+            let (ring, id) = keys::open_key(&key)?;
+            let body = read_stdin()?;
+            // The original body, byte for byte: no newline added.
+            Ok(envelope::open(&body, &ring.opener(id.as_ref()))?)
+        }
+    }
 }
 
 fn token(cmd: TokenCommand) -> Result<String, Failure> {

@@ -5,8 +5,11 @@ use std::fmt::Write as _;
 use std::time::{Duration, SystemTime};
 
 use konaplate_crypto::correlation::CorrelationIdGenerator;
+use konaplate_crypto::fields::Fields;
 use konaplate_crypto::headers::{HeaderBuilder, verify_request};
-use konaplate_crypto::ids::{AccessKey, AspId};
+use konaplate_crypto::ids::{AccessKey, AspId, CryptoKeyId};
+use konaplate_crypto::jwe::ContentEncryption;
+use konaplate_crypto::keyring::{Keyring, generate_jwks};
 use konaplate_crypto::time::TimeZone;
 use konaplate_crypto::token::{ProjectSecret, TokenSigner, VerifyOptions};
 
@@ -17,6 +20,11 @@ const SANDBOX_SECRET: &str = "demo-sandbox-secret-not-a-real-credential";
 const ASP_ID: &str = "000170000002000";
 const ACCESS_KEY: &str = "DEMOACCESSKEY000000000000000000000000000";
 const CANCEL_BODY: &[u8] = br#"{"cardApplyNo":"2022110812081460812345","userId":1234567890}"#;
+/// The data-encryption key both sides hold, and one only the server holds.
+const SHARED_KEY_ID: &str = "DEMO0KEY0SHARED00000000000000001";
+const SERVER_ONLY_KEY_ID: &str = "DEMO0KEY0SERVER0ONLY000000000002";
+/// The response the platform sends, before its marked fields are encrypted.
+const CANCEL_RESPONSE: &[u8] = br#"{"code":"000_000","message":"Success.","mobileCardNo":"9410123412341234","par":"Q1J4AwSWD4Jr4e4G7wUP2ujLKQ0"}"#;
 
 pub fn run() -> Result<String, Failure> {
     let mut out = String::new();
@@ -31,8 +39,11 @@ pub fn run() -> Result<String, Failure> {
     );
     line(w, "");
     line(w, "-- client: sign the request");
+    let shared_id = CryptoKeyId::parse(SHARED_KEY_ID)?;
+    let server_only_id = CryptoKeyId::parse(SERVER_ONLY_KEY_ID)?;
     let headers = HeaderBuilder::new(AspId::parse(ASP_ID)?, TimeZone::KST)
         .access_key(AccessKey::parse(ACCESS_KEY)?)
+        .crypto_key_id(shared_id)
         .build(&signer, &ids, CANCEL_BODY, now)?;
     let wire: Vec<(String, String)> = headers
         .iter()
@@ -60,6 +71,46 @@ pub fn run() -> Result<String, Failure> {
         ),
     );
     line(w, "");
+
+    // Fresh keys for this run: the client holds one, the server both.
+    let shared = generate_jwks(&shared_id, ContentEncryption::A256Gcm);
+    let server_only = generate_jwks(&server_only_id, ContentEncryption::A256Gcm);
+    let client_keys = Keyring::from_jwks(&shared)?;
+    let server_keys = Keyring::from_entries(
+        client_keys
+            .iter()
+            .chain(Keyring::from_jwks(&server_only)?.iter())
+            .cloned()
+            .collect(),
+    )?;
+    let marked = Fields::new(["mobileCardNo", "par"])?;
+
+    line(
+        w,
+        "-- server: answer with mobileCardNo and par encrypted under X-KM-Crypto-Key-Id",
+    );
+    let key_id = checked
+        .crypto_key_id()
+        .ok_or_else(|| crate::fail("demo: the request named no crypto key"))?;
+    let response = marked.encrypt(CANCEL_RESPONSE, &server_keys.sealer(key_id)?)?;
+    line(w, &format!("X-KM-Crypto-Key-Id: {key_id}"));
+    line(w, &format!("body: {}", String::from_utf8_lossy(&response)));
+    line(w, "");
+
+    line(w, "-- client: decrypt the marked fields");
+    let clear = marked.decrypt(&response, &client_keys.opener(Some(key_id)))?;
+    line(w, &format!("body: {}", String::from_utf8_lossy(&clear)));
+    line(w, "");
+
+    line(
+        w,
+        "-- server: a response sealed under a key the client does not hold",
+    );
+    let foreign = marked.encrypt(CANCEL_RESPONSE, &server_keys.sealer(&server_only_id)?)?;
+    refused(
+        w,
+        marked.decrypt(&foreign, &client_keys.opener(Some(key_id))),
+    )?;
 
     line(w, "-- attacker: change userId in transit");
     let tampered = br#"{"cardApplyNo":"2022110812081460812345","userId":1234567891}"#;

@@ -13,6 +13,7 @@ mod args;
 mod commands;
 mod demo;
 mod input;
+mod keys;
 
 /// A failure of the CLI: one line for stderr.
 #[derive(Debug)]

@@ -308,7 +308,7 @@ fn headers_prints_a_consistent_set() {
 fn demo_runs_and_shows_refusals() {
     let out = ok(&kmcrypt(&["demo"], &[], b""));
     assert!(out.contains("accepted: correlation id"));
-    assert_eq!(out.matches("refused:").count(), 2, "{out}");
+    assert!(out.matches("refused:").count() >= 2, "{out}");
     assert!(out.contains("MAC does not match"));
     assert!(out.contains("behind the verifier's clock"));
 }
@@ -317,4 +317,147 @@ fn demo_runs_and_shows_refusals() {
 fn help_goes_to_stdout() {
     let out = ok(&kmcrypt(&["--help"], &[], b""));
     assert!(out.contains("corr-id"));
+}
+
+fn temp_dir(tag: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("kmcrypt-{tag}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Writes the vectors' key set to a file.
+fn vector_keyring(dir: &std::path::Path) -> (PathBuf, serde_json::Value) {
+    let doc = vectors("jwe-dir.json");
+    let path = dir.join("keys.json");
+    std::fs::write(&path, doc["jwks"].to_string()).unwrap();
+    (path, doc)
+}
+
+#[test]
+fn keygen_prints_a_usable_key_set() {
+    let kid = "0123456789abcdef0123456789abcdef";
+    let out = ok(&kmcrypt(
+        &["keygen", "--kid", kid, "--alg", "A128GCM"],
+        &[],
+        b"",
+    ));
+    let set: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(set["keys"][0]["kid"], kid);
+    assert_eq!(set["keys"][0]["alg"], "A128GCM");
+    assert_eq!(set["keys"][0]["k"].as_str().unwrap().len(), 22);
+    let again = ok(&kmcrypt(&["keygen", "--kid", kid], &[], b""));
+    let set2: serde_json::Value = serde_json::from_str(&again).unwrap();
+    assert_eq!(set2["keys"][0]["alg"], "A256GCM");
+    assert_ne!(set["keys"][0]["k"], set2["keys"][0]["k"]);
+    failed(&kmcrypt(&["keygen", "--kid", "short"], &[], b""));
+    failed(&kmcrypt(
+        &["keygen", "--kid", kid, "--alg", "A192GCM"],
+        &[],
+        b"",
+    ));
+}
+
+#[test]
+fn fields_round_trip_and_vectors_decrypt() {
+    let dir = temp_dir("fields");
+    let (keys, doc) = vector_keyring(&dir);
+    let keys = keys.to_str().unwrap();
+    let c = &doc["fields"][0];
+    let kid = c["kid"].as_str().unwrap();
+    let document = c["document"].as_str().unwrap();
+    let mut args = vec!["fields", "encrypt", "--keyring", keys, "--key-id", kid];
+    for p in c["paths"].as_array().unwrap() {
+        args.extend(["--field", p.as_str().unwrap()]);
+    }
+    let sealed = ok(&kmcrypt(&args, &[], document.as_bytes()));
+    assert_ne!(sealed, document);
+    assert_eq!(sealed.matches("\"eyJ").count(), 2);
+    args[1] = "decrypt";
+    assert_eq!(ok(&kmcrypt(&args, &[], sealed.as_bytes())), document);
+    // The generator's expected output (IVs fixed by Python) decrypts too, by each kid.
+    let no_id: Vec<&str> = args
+        .iter()
+        .copied()
+        .filter(|a| *a != "--key-id" && *a != kid)
+        .collect();
+    assert_eq!(
+        ok(&kmcrypt(
+            &no_id,
+            &[],
+            c["expected"].as_str().unwrap().as_bytes()
+        )),
+        document
+    );
+
+    // Tampering, bad JSON, strict misses: exit 1, nothing on stdout.
+    let tampered = sealed.replacen("\"eyJ", "\"eyK", 1);
+    failed(&kmcrypt(&args, &[], tampered.as_bytes()));
+    failed(&kmcrypt(&args, &[], b"{not json"));
+    let mut strict = args.clone();
+    strict.extend(["--field", "nothing.here", "--strict"]);
+    assert!(failed(&kmcrypt(&strict, &[], sealed.as_bytes())).contains("matched nothing"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn envelope_seal_open_and_foreign_keys() {
+    let dir = temp_dir("envelope");
+    let (keys, doc) = vector_keyring(&dir);
+    let keys = keys.to_str().unwrap();
+    let kid = doc["seal"][1]["kid"].as_str().unwrap();
+    let body = br#"{"cardApplyNo":"2022110812081460812345","userId":1}"#;
+    let sealed = ok(&kmcrypt(
+        &["envelope", "seal", "--keyring", keys, "--key-id", kid],
+        &[],
+        body,
+    ));
+    assert!(sealed.starts_with("{\"encData\":\"eyJ"));
+    let opened = kmcrypt(
+        &["envelope", "open", "--keyring", keys],
+        &[],
+        sealed.as_bytes(),
+    );
+    assert_eq!(ok(&opened).as_bytes(), body);
+
+    // A key set without that key: refused, naming the key id.
+    let other = dir.join("other.json");
+    std::fs::write(&other, doc["other_jwks"].to_string()).unwrap();
+    let err = failed(&kmcrypt(
+        &["envelope", "open", "--keyring", other.to_str().unwrap()],
+        &[],
+        sealed.as_bytes(),
+    ));
+    assert!(err.contains(kid), "{err}");
+    failed(&kmcrypt(
+        &["envelope", "seal", "--keyring", keys],
+        &[],
+        body,
+    ));
+    failed(&kmcrypt(
+        &["envelope", "open", "--keyring", "/no/such/file"],
+        &[],
+        sealed.as_bytes(),
+    ));
+    std::fs::write(dir.join("bad.json"), "{\"keys\":[]}").unwrap();
+    let bad = dir.join("bad.json");
+    assert!(
+        failed(&kmcrypt(
+            &["envelope", "open", "--keyring", bad.to_str().unwrap()],
+            &[],
+            b"{}"
+        ))
+        .contains("no keys")
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn demo_shows_field_encryption_and_a_foreign_key_refused() {
+    let out = ok(&kmcrypt(&["demo"], &[], b""));
+    assert!(out.contains("\"mobileCardNo\":\"eyJ"), "{out}");
+    assert!(
+        out.contains("\"mobileCardNo\":\"9410123412341234\""),
+        "{out}"
+    );
+    assert!(out.contains("refused: no key with id"), "{out}");
 }

@@ -23,3 +23,57 @@ pub fn vectors<T: DeserializeOwned>(name: &str) -> T {
 pub fn at_ms(ms: i64) -> SystemTime {
     konaplate_crypto::time::system_time(ms)
 }
+
+/// A "random" source that hands out fixed bytes, so a test can pin the IVs
+/// (and content keys) a vector was made with. Marked as a CSPRNG only so the
+/// sealing functions accept it: it is for reproducing vectors, nothing else.
+pub struct FixedBytes {
+    bytes: Vec<u8>,
+    at: usize,
+}
+
+impl FixedBytes {
+    pub fn new(bytes: Vec<u8>) -> FixedBytes {
+        FixedBytes { bytes, at: 0 }
+    }
+
+    pub fn from_hex<S: AsRef<str>>(parts: &[S]) -> FixedBytes {
+        FixedBytes::new(
+            parts
+                .iter()
+                .flat_map(|p| hex::decode(p.as_ref()).unwrap())
+                .collect(),
+        )
+    }
+
+    /// Whether every byte was used.
+    pub fn is_spent(&self) -> bool {
+        self.at == self.bytes.len()
+    }
+}
+
+impl rand::TryRng for FixedBytes {
+    type Error = std::convert::Infallible;
+    fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
+        let mut b = [0u8; 4];
+        self.try_fill_bytes(&mut b)?;
+        Ok(u32::from_le_bytes(b))
+    }
+    fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
+        let mut b = [0u8; 8];
+        self.try_fill_bytes(&mut b)?;
+        Ok(u64::from_le_bytes(b))
+    }
+    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> {
+        let end = self.at + dst.len();
+        assert!(
+            end <= self.bytes.len(),
+            "FixedBytes: asked for more bytes than the vector fixes"
+        );
+        dst.copy_from_slice(&self.bytes[self.at..end]);
+        self.at = end;
+        Ok(())
+    }
+}
+
+impl rand::TryCryptoRng for FixedBytes {}
