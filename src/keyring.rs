@@ -33,6 +33,7 @@ use crate::jwe::alg::dir::DirHeaders;
 use crate::jwe::enc::ContentEncryption;
 use crate::jwe::enc::aes_gcm::ContentCipher;
 use crate::jwe::{Opener, Sealer};
+use crate::rsa::{RsaPrivateKey, RsaPublicKey};
 
 /// A symmetric AES-GCM key, its key schedule computed.
 #[derive(Clone)]
@@ -67,10 +68,17 @@ impl fmt::Debug for SymmetricKey {
     }
 }
 
-/// The key material held under one key id.
+/// The key material held under one key id: a symmetric key, or RSA keys.
+///
+/// An RSA entry can hold the server's public key (to seal requests) and the
+/// client's own private key (to open responses): two different key pairs
+/// under one key id. A private key's own public half is never used to seal,
+/// so a request is never sealed to the wrong party by accident.
 #[derive(Clone, Debug)]
 pub struct KeyMaterial {
     symmetric: Option<SymmetricKey>,
+    rsa_public: Option<Arc<RsaPublicKey>>,
+    rsa_private: Option<Arc<RsaPrivateKey>>,
 }
 
 impl KeyMaterial {
@@ -78,7 +86,27 @@ impl KeyMaterial {
     pub fn from_symmetric(key: SymmetricKey) -> KeyMaterial {
         KeyMaterial {
             symmetric: Some(key),
+            rsa_public: None,
+            rsa_private: None,
         }
+    }
+
+    /// Material holding RSA keys: a public key to seal to, a private key to
+    /// open with, or both.
+    pub fn from_rsa(
+        public: Option<RsaPublicKey>,
+        private: Option<RsaPrivateKey>,
+    ) -> Result<KeyMaterial> {
+        if public.is_none() && private.is_none() {
+            return Err(Error::InvalidKey {
+                reason: "an RSA entry needs a public key, a private key, or both".into(),
+            });
+        }
+        Ok(KeyMaterial {
+            symmetric: None,
+            rsa_public: public.map(Arc::new),
+            rsa_private: private.map(Arc::new),
+        })
     }
 
     /// The symmetric key, if this is a symmetric entry.
@@ -86,14 +114,49 @@ impl KeyMaterial {
         self.symmetric.as_ref()
     }
 
-    /// A sealer for this material.
+    /// The RSA public key to seal to, if any.
+    pub fn rsa_public(&self) -> Option<&RsaPublicKey> {
+        self.rsa_public.as_deref()
+    }
+
+    /// The RSA private key to open with, if any.
+    pub fn rsa_private(&self) -> Option<&RsaPrivateKey> {
+        self.rsa_private.as_deref()
+    }
+
+    /// A sealer: `dir` for a symmetric key, `RSA-OAEP-256` with `A128GCM`
+    /// for an RSA public key (change with [`Sealer::with_enc`]).
     pub fn sealer(&self) -> Result<Sealer<'_>> {
-        self.symmetric
-            .as_ref()
-            .map(Sealer::dir)
-            .ok_or_else(|| Error::KeyMismatch {
-                reason: "this key cannot seal".into(),
-            })
+        if let Some(key) = &self.symmetric {
+            return Ok(Sealer::dir(key));
+        }
+        match &self.rsa_public {
+            Some(key) => Ok(Sealer::rsa_oaep_256(key, ContentEncryption::A128Gcm)),
+            None => Err(Error::KeyMismatch {
+                reason: "this entry holds no public key to seal to (only a private key)".into(),
+            }),
+        }
+    }
+
+    /// Merges two RSA halves given separately under one key id.
+    fn merge(self, other: KeyMaterial) -> Option<KeyMaterial> {
+        let rsa_only = |m: &KeyMaterial| m.symmetric.is_none();
+        if !rsa_only(&self) || !rsa_only(&other) {
+            return None;
+        }
+        let public = match (self.rsa_public, other.rsa_public) {
+            (Some(_), Some(_)) => return None,
+            (a, b) => a.or(b),
+        };
+        let private = match (self.rsa_private, other.rsa_private) {
+            (Some(_), Some(_)) => return None,
+            (a, b) => a.or(b),
+        };
+        Some(KeyMaterial {
+            symmetric: None,
+            rsa_public: public,
+            rsa_private: private,
+        })
     }
 }
 
@@ -105,6 +168,11 @@ pub struct KeyEntry {
 }
 
 impl KeyEntry {
+    /// An entry of `material` under `id`.
+    pub fn new(id: CryptoKeyId, material: KeyMaterial) -> KeyEntry {
+        KeyEntry { id, material }
+    }
+
     /// The key id (`kid`, `X-KM-Crypto-Key-Id`).
     pub fn id(&self) -> &CryptoKeyId {
         &self.id
@@ -134,12 +202,25 @@ struct Jwk {
     #[serde(rename = "use")]
     use_: Option<String>,
     k: Option<Zeroizing<String>>,
+    n: Option<String>,
+    e: Option<String>,
+    d: Option<Zeroizing<String>>,
+    p: Option<Zeroizing<String>>,
+    q: Option<Zeroizing<String>>,
+    dp: Option<Zeroizing<String>>,
+    dq: Option<Zeroizing<String>>,
+    qi: Option<Zeroizing<String>>,
+    oth: Option<serde::de::IgnoredAny>,
 }
 
 impl Keyring {
     /// Loads a JSON Web Key Set. Every key needs a `kid` that is a 32-character
     /// key id, used once; symmetric keys are `kty: "oct"` with `alg` `A128GCM`
-    /// or `A256GCM` and `k` of the matching length; `use`, if present, is `enc`.
+    /// or `A256GCM` and `k` of the matching length; RSA keys are `kty: "RSA"`
+    /// (`alg`, if present, `RSA-OAEP-256`), public (`n`, `e`) or private (also
+    /// `d`, `p`, `q`, `dp`, `dq`, `qi`), 2048 bits or more. A public and a
+    /// private RSA key may share a kid: the entry then seals to the public
+    /// one and opens with the private one. `use`, if present, is `enc`.
     pub fn from_jwks(json: &str) -> Result<Keyring> {
         let set: JwkSet = serde_json::from_str(json).map_err(|e| match json_error(&e) {
             Error::InvalidJson { reason } => Error::InvalidKey {
@@ -160,12 +241,19 @@ impl Keyring {
                 },
                 other => other,
             })?;
-            if entries.iter().any(|e| e.id == entry.id) {
-                return Err(Error::InvalidKey {
-                    reason: format!("key {i}: kid '{}' is used twice", entry.id),
-                });
+            match entries.iter_mut().find(|e| e.id == entry.id) {
+                None => entries.push(entry),
+                Some(existing) => {
+                    let twice = || Error::InvalidKey {
+                        reason: format!("key {i}: kid '{}' is used twice", entry.id),
+                    };
+                    existing.material = existing
+                        .material
+                        .clone()
+                        .merge(entry.material)
+                        .ok_or_else(twice)?;
+                }
             }
-            entries.push(entry);
         }
         Ok(Keyring { entries })
     }
@@ -275,12 +363,64 @@ fn load_jwk(jwk: &Jwk) -> Result<KeyEntry> {
                 material: KeyMaterial::from_symmetric(key),
             })
         }
+        Some("RSA") => Ok(KeyEntry {
+            material: load_rsa_jwk(jwk).map_err(|e| match e {
+                Error::InvalidKey { reason } => invalid(format!("kid '{id}': {reason}")),
+                other => other,
+            })?,
+            id,
+        }),
         Some(other) => Err(invalid(format!(
             "kid '{id}': kty '{}' is not supported",
             other.escape_debug()
         ))),
         None => Err(invalid(format!("kid '{id}': no kty"))),
     }
+}
+
+fn load_rsa_jwk(jwk: &Jwk) -> Result<KeyMaterial> {
+    let invalid = |reason: &str| Error::InvalidKey {
+        reason: reason.to_owned(),
+    };
+    if let Some(alg) = jwk.alg.as_deref()
+        && alg != "RSA-OAEP-256"
+    {
+        return Err(Error::InvalidKey {
+            reason: format!("alg '{}' is not RSA-OAEP-256", alg.escape_debug()),
+        });
+    }
+    if jwk.oth.is_some() {
+        return Err(invalid("multi-prime keys (oth) are not supported"));
+    }
+    let b64 = |name: &str, v: Option<&str>| -> Result<Zeroizing<Vec<u8>>> {
+        let v = v.ok_or_else(|| Error::InvalidKey {
+            reason: format!("no {name}"),
+        })?;
+        URL_SAFE_NO_PAD
+            .decode(v.as_bytes())
+            .map(Zeroizing::new)
+            .map_err(|_| Error::InvalidKey {
+                reason: format!("{name} is not unpadded base64url"),
+            })
+    };
+    let n = b64("n", jwk.n.as_deref())?;
+    let e = b64("e", jwk.e.as_deref())?;
+    if jwk.d.is_none() {
+        return KeyMaterial::from_rsa(Some(RsaPublicKey::from_components(&n, &e)?), None);
+    }
+    let part =
+        |name: &str, v: &Option<Zeroizing<String>>| b64(name, v.as_ref().map(|s| s.as_str()));
+    let private = RsaPrivateKey::from_components(
+        &n,
+        &e,
+        &part("d", &jwk.d)?,
+        &part("p", &jwk.p)?,
+        &part("q", &jwk.q)?,
+        &part("dp", &jwk.dp)?,
+        &part("dq", &jwk.dq)?,
+        &part("qi", &jwk.qi)?,
+    )?;
+    KeyMaterial::from_rsa(None, Some(private))
 }
 
 /// A JSON Web Key Set holding one fresh symmetric key for `enc`, its bytes

@@ -11,6 +11,7 @@ pub mod ids;
 mod json;
 pub mod jwe;
 pub mod keyring;
+pub mod rsa;
 pub mod time;
 pub mod token;
 

@@ -38,42 +38,86 @@ use crate::error::{Error, Result};
 use crate::ids::CryptoKeyId;
 use crate::jwe::enc::aes_gcm::{ContentCipher, IV_LEN};
 use crate::keyring::{KeyMaterial, Keyring, SymmetricKey};
+use crate::rsa::{Oaep, RsaPublicKey};
 
 /// Encrypts plaintexts into JWE compact strings with one key.
 #[derive(Clone, Copy, Debug)]
 pub struct Sealer<'k> {
-    key: &'k SymmetricKey,
+    kind: SealerKind<'k>,
+}
+
+#[derive(Clone, Copy, Debug)]
+enum SealerKind<'k> {
+    Dir(&'k SymmetricKey),
+    RsaOaep256 {
+        key: &'k RsaPublicKey,
+        enc: ContentEncryption,
+    },
 }
 
 impl<'k> Sealer<'k> {
     /// A sealer for `alg: "dir"` with a symmetric key.
     pub fn dir(key: &'k SymmetricKey) -> Sealer<'k> {
-        Sealer { key }
+        Sealer {
+            kind: SealerKind::Dir(key),
+        }
     }
 
-    /// Encrypts `plaintext` with a fresh random IV from the thread's CSPRNG.
-    /// `json` marks the plaintext as JSON text (`"cty":"json"`).
+    /// A sealer for `alg: "RSA-OAEP-256"` to `key` (the server certificate's
+    /// public key, when sealing requests to the platform), with `enc`
+    /// (`A128GCM` is what the platform's public clients send).
+    pub fn rsa_oaep_256(key: &'k RsaPublicKey, enc: ContentEncryption) -> Sealer<'k> {
+        Sealer {
+            kind: SealerKind::RsaOaep256 { key, enc },
+        }
+    }
+
+    /// The same sealer with content encryption `enc`. A symmetric key
+    /// serves only its own `enc`.
+    pub fn with_enc(self, enc: ContentEncryption) -> Result<Sealer<'k>> {
+        match self.kind {
+            SealerKind::Dir(key) if key.enc() == enc => Ok(self),
+            SealerKind::Dir(key) => Err(Error::KeyMismatch {
+                reason: format!("the key is for {}, not {}", key.enc().name(), enc.name()),
+            }),
+            SealerKind::RsaOaep256 { key, .. } => Ok(Sealer::rsa_oaep_256(key, enc)),
+        }
+    }
+
+    /// Encrypts `plaintext` with a fresh random IV (and, for RSA, a fresh
+    /// content key) from the thread's CSPRNG. `json` marks the plaintext as
+    /// JSON text (`"cty":"json"`).
     pub fn seal(&self, plaintext: &[u8], json: bool) -> Result<String> {
         self.seal_with_rng(plaintext, json, &mut rand::rng())
     }
 
-    /// As [`Sealer::seal`], drawing the IV from `rng` (tests fix it to
-    /// reproduce vectors; production code wants a CSPRNG, which the bound
-    /// demands).
+    /// As [`Sealer::seal`], drawing from `rng` the content key (RSA only)
+    /// and then the IV. Tests fix them to reproduce vectors; production code
+    /// wants a CSPRNG, which the bound demands.
     pub fn seal_with_rng<R: CryptoRng + ?Sized>(
         &self,
         plaintext: &[u8],
         json: bool,
         rng: &mut R,
     ) -> Result<String> {
-        let header = if json {
-            &self.key.headers.json
-        } else {
-            &self.key.headers.plain
-        };
         let mut iv = [0u8; IV_LEN];
-        rng.fill_bytes(&mut iv);
-        assemble(header, &[], &self.key.cipher, &iv, plaintext)
+        match self.kind {
+            SealerKind::Dir(key) => {
+                let header = if json {
+                    &key.headers.json
+                } else {
+                    &key.headers.plain
+                };
+                rng.fill_bytes(&mut iv);
+                assemble(header, &[], &key.cipher, &iv, plaintext)
+            }
+            SealerKind::RsaOaep256 { key, enc } => {
+                let (cipher, wrapped) = alg::rsa_oaep::new_content_key(key, enc, rng)?;
+                rng.fill_bytes(&mut iv);
+                let header = alg::rsa_oaep::header_b64(enc, json);
+                assemble(header, &wrapped, &cipher, &iv, plaintext)
+            }
+        }
     }
 }
 
@@ -157,6 +201,7 @@ enum Source<'k> {
 #[derive(Clone, Copy, Debug)]
 pub struct Opener<'k> {
     source: Source<'k>,
+    allow_rsa_oaep_sha1: bool,
 }
 
 impl<'k> Opener<'k> {
@@ -164,6 +209,7 @@ impl<'k> Opener<'k> {
     pub fn keyring(ring: &'k Keyring, key_id: Option<&'k CryptoKeyId>) -> Opener<'k> {
         Opener {
             source: Source::Keyring { ring, key_id },
+            allow_rsa_oaep_sha1: false,
         }
     }
 
@@ -171,7 +217,16 @@ impl<'k> Opener<'k> {
     pub fn key(key: &'k KeyMaterial) -> Opener<'k> {
         Opener {
             source: Source::Key(key),
+            allow_rsa_oaep_sha1: false,
         }
+    }
+
+    /// Hazardous: also opens `alg: "RSA-OAEP"` (OAEP with SHA-1), which the
+    /// platform does not use. For legacy peers and RFC 7516's Appendix A.1;
+    /// sealing never uses it.
+    pub fn hazmat_allow_rsa_oaep_sha1(mut self) -> Opener<'k> {
+        self.allow_rsa_oaep_sha1 = true;
+        self
     }
 
     fn resolve(&self, kid: Option<&str>) -> Result<&'k KeyMaterial> {
@@ -197,16 +252,42 @@ impl<'k> Opener<'k> {
     pub fn open(&self, compact: &str) -> Result<Opened> {
         let jwe = compact::parse(compact)?;
         let material = self.resolve(jwe.header.kid())?;
+        let enc = jwe.header.enc();
+        let rsa_private = || {
+            material.rsa_private().ok_or_else(|| Error::KeyMismatch {
+                reason: format!("{} needs an RSA private key", jwe.header.alg().name()),
+            })
+        };
+        let unwrapped;
         let cipher = match jwe.header.alg() {
             KeyManagement::Dir => {
                 let key = material.symmetric().ok_or_else(|| Error::KeyMismatch {
                     reason: "alg dir needs a symmetric key".into(),
                 })?;
-                alg::dir::content_cipher(&key.cipher, jwe.header.enc(), &jwe.encrypted_key)?
+                alg::dir::content_cipher(&key.cipher, enc, &jwe.encrypted_key)?
             }
             KeyManagement::RsaOaep256 => {
-                return Err(Error::KeyMismatch {
-                    reason: "RSA-OAEP-256 needs an RSA private key".into(),
+                unwrapped = alg::rsa_oaep::content_cipher(
+                    rsa_private()?,
+                    Oaep::Sha256,
+                    enc,
+                    &jwe.encrypted_key,
+                )?;
+                &unwrapped
+            }
+            KeyManagement::RsaOaepSha1 if self.allow_rsa_oaep_sha1 => {
+                unwrapped = alg::rsa_oaep::content_cipher(
+                    rsa_private()?,
+                    Oaep::Sha1,
+                    enc,
+                    &jwe.encrypted_key,
+                )?;
+                &unwrapped
+            }
+            KeyManagement::RsaOaepSha1 => {
+                return Err(Error::UnsupportedJwe {
+                    reason: "alg 'RSA-OAEP' (OAEP with SHA-1) is not on the allow-list (dir, RSA-OAEP-256)"
+                        .into(),
                 });
             }
         };

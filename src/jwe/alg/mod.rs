@@ -1,6 +1,7 @@
 //! Key management (`alg`): how the content-encryption key is agreed.
 
 pub(crate) mod dir;
+pub(crate) mod rsa_oaep;
 
 /// A key-management algorithm (`alg`) on the allow-list.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -10,6 +11,9 @@ pub enum KeyManagement {
     Dir,
     /// `RSA-OAEP-256`: the content key is wrapped with RSA-OAEP (SHA-256, MGF1-SHA-256).
     RsaOaep256,
+    /// `RSA-OAEP` (SHA-1): recognised so it can be named in errors; opened
+    /// only by an [`Opener`](crate::jwe::Opener) that opts in, never sealed.
+    RsaOaepSha1,
 }
 
 impl KeyManagement {
@@ -18,6 +22,7 @@ impl KeyManagement {
         match self {
             KeyManagement::Dir => "dir",
             KeyManagement::RsaOaep256 => "RSA-OAEP-256",
+            KeyManagement::RsaOaepSha1 => "RSA-OAEP",
         }
     }
 
@@ -26,6 +31,7 @@ impl KeyManagement {
         match name {
             "dir" => Some(KeyManagement::Dir),
             "RSA-OAEP-256" => Some(KeyManagement::RsaOaep256),
+            "RSA-OAEP" => Some(KeyManagement::RsaOaepSha1),
             _ => None,
         }
     }
