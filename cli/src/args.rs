@@ -46,26 +46,39 @@ pub enum Command {
     Demo,
 }
 
-/// Where a sealing key comes from.
+/// Where a sealing key comes from: a keyring entry, or the platform's
+/// certificate or public key (RSA-OAEP-256).
 #[derive(Args, Debug)]
 pub struct SealKey {
-    /// A JSON Web Key Set file.
-    #[arg(long, value_name = "FILE", requires = "key_id")]
+    /// A JSON Web Key Set file (with --key-id).
+    #[arg(long, value_name = "FILE", requires = "key_id", conflicts_with_all = ["cert", "public_key"])]
     pub keyring: Option<PathBuf>,
     /// The id of the key to seal with (X-KM-Crypto-Key-Id).
-    #[arg(long, value_name = "ID")]
+    #[arg(long, value_name = "ID", requires = "keyring")]
     pub key_id: Option<String>,
+    /// An X.509 certificate (PEM or DER) to seal to with RSA-OAEP-256.
+    #[arg(long, value_name = "PEM", conflicts_with = "public_key")]
+    pub cert: Option<PathBuf>,
+    /// A public key (SPKI PEM) to seal to with RSA-OAEP-256.
+    #[arg(long, value_name = "PEM")]
+    pub public_key: Option<PathBuf>,
+    /// Content encryption: A128GCM (the default with RSA) or A256GCM.
+    #[arg(long, value_name = "ENC")]
+    pub enc: Option<String>,
 }
 
-/// Where opening keys come from.
+/// Where opening keys come from: a keyring, or one RSA private key.
 #[derive(Args, Debug)]
 pub struct OpenKey {
     /// A JSON Web Key Set file.
-    #[arg(long, value_name = "FILE")]
-    pub keyring: PathBuf,
+    #[arg(long, value_name = "FILE", conflicts_with = "private_key")]
+    pub keyring: Option<PathBuf>,
     /// The X-KM-Crypto-Key-Id to use when a JWE names no KONA key id.
-    #[arg(long, value_name = "ID")]
+    #[arg(long, value_name = "ID", requires = "keyring")]
     pub key_id: Option<String>,
+    /// An RSA private key (PKCS#8 or PKCS#1 PEM, or DER).
+    #[arg(long, value_name = "PEM")]
+    pub private_key: Option<PathBuf>,
 }
 
 #[derive(Subcommand, Debug)]

@@ -68,10 +68,11 @@ fn fields(cmd: FieldsCommand) -> Result<Zeroizing<Vec<u8>>, Failure> {
             strict,
         } => {
             let set = field_set(&fields, strict)?;
-            let (ring, id) = keys::seal_key(&key)?;
+            let loaded = keys::seal_key(&key)?;
+            let sealer = loaded.sealer(key.enc.as_deref())?;
             let doc = read_stdin()?;
             // Every byte outside the marked values is kept, trailing newline included.
-            Ok(Zeroizing::new(set.encrypt(&doc, &ring.sealer(&id)?)?))
+            Ok(Zeroizing::new(set.encrypt(&doc, &sealer)?))
         }
         FieldsCommand::Decrypt {
             key,
@@ -79,9 +80,9 @@ fn fields(cmd: FieldsCommand) -> Result<Zeroizing<Vec<u8>>, Failure> {
             strict,
         } => {
             let set = field_set(&fields, strict)?;
-            let (ring, id) = keys::open_key(&key)?;
+            let loaded = keys::open_key(&key)?;
             let doc = Zeroizing::new(read_stdin()?);
-            Ok(set.decrypt(&doc, &ring.opener(id.as_ref()))?)
+            Ok(set.decrypt(&doc, &loaded.opener())?)
         }
     }
 }
@@ -89,16 +90,17 @@ fn fields(cmd: FieldsCommand) -> Result<Zeroizing<Vec<u8>>, Failure> {
 fn envelope(cmd: EnvelopeCommand) -> Result<Zeroizing<Vec<u8>>, Failure> {
     match cmd {
         EnvelopeCommand::Seal { key } => {
-            let (ring, id) = keys::seal_key(&key)?;
+            let loaded = keys::seal_key(&key)?;
+            let sealer = loaded.sealer(key.enc.as_deref())?;
             let body = Zeroizing::new(read_stdin()?);
-            let sealed = envelope::seal(&body, &ring.sealer(&id)?)?;
+            let sealed = envelope::seal(&body, &sealer)?;
             Ok(Zeroizing::new(format!("{sealed}\n").into_bytes()))
         }
         EnvelopeCommand::Open { key } => {
-            let (ring, id) = keys::open_key(&key)?;
+            let loaded = keys::open_key(&key)?;
             let body = read_stdin()?;
             // The original body, byte for byte: no newline added.
-            Ok(envelope::open(&body, &ring.opener(id.as_ref()))?)
+            Ok(envelope::open(&body, &loaded.opener())?)
         }
     }
 }

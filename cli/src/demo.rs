@@ -5,11 +5,13 @@ use std::fmt::Write as _;
 use std::time::{Duration, SystemTime};
 
 use konaplate_crypto::correlation::CorrelationIdGenerator;
+use konaplate_crypto::envelope;
 use konaplate_crypto::fields::Fields;
 use konaplate_crypto::headers::{HeaderBuilder, verify_request};
 use konaplate_crypto::ids::{AccessKey, AspId, CryptoKeyId};
-use konaplate_crypto::jwe::ContentEncryption;
-use konaplate_crypto::keyring::{Keyring, generate_jwks};
+use konaplate_crypto::jwe::{ContentEncryption, Opener, Sealer};
+use konaplate_crypto::keyring::{KeyMaterial, Keyring, generate_jwks};
+use konaplate_crypto::rsa::{RsaPrivateKey, RsaPublicKey};
 use konaplate_crypto::time::TimeZone;
 use konaplate_crypto::token::{ProjectSecret, TokenSigner, VerifyOptions};
 
@@ -23,6 +25,11 @@ const CANCEL_BODY: &[u8] = br#"{"cardApplyNo":"2022110812081460812345","userId":
 /// The data-encryption key both sides hold, and one only the server holds.
 const SHARED_KEY_ID: &str = "DEMO0KEY0SHARED00000000000000001";
 const SERVER_ONLY_KEY_ID: &str = "DEMO0KEY0SERVER0ONLY000000000002";
+/// Test keys made by test-vectors/gen/rsa.py: they protect nothing.
+const SERVER_CERT: &str = include_str!("../../test-vectors/rsa/server-certificate.pem");
+const SERVER_PRIVATE: &str = include_str!("../../test-vectors/rsa/server-private-pkcs8.pem");
+const CLIENT_CERT: &str = include_str!("../../test-vectors/rsa/client-certificate.pem");
+const CLIENT_PRIVATE: &str = include_str!("../../test-vectors/rsa/client-private-pkcs1.pem");
 /// The response the platform sends, before its marked fields are encrypted.
 const CANCEL_RESPONSE: &[u8] = br#"{"code":"000_000","message":"Success.","mobileCardNo":"9410123412341234","par":"Q1J4AwSWD4Jr4e4G7wUP2ujLKQ0"}"#;
 
@@ -112,6 +119,8 @@ pub fn run() -> Result<String, Failure> {
         marked.decrypt(&foreign, &client_keys.opener(Some(key_id))),
     )?;
 
+    rsa_flow(w)?;
+
     line(w, "-- attacker: change userId in transit");
     let tampered = br#"{"cardApplyNo":"2022110812081460812345","userId":1234567891}"#;
     refused(w, verify_request(pairs(), tampered, &signer, now, &options))?;
@@ -123,6 +132,57 @@ pub fn run() -> Result<String, Failure> {
         verify_request(pairs(), CANCEL_BODY, &signer, later, &options),
     )?;
     Ok(out)
+}
+
+/// The platform's own scheme: RSA-OAEP-256 to the other side's certificate.
+fn rsa_flow(w: &mut String) -> Result<(), Failure> {
+    let server_cert = RsaPublicKey::from_pem(SERVER_CERT)?;
+    let client_cert = RsaPublicKey::from_pem(CLIENT_CERT)?;
+    let server_key = KeyMaterial::from_rsa(None, Some(RsaPrivateKey::from_pem(SERVER_PRIVATE)?))?;
+    let client_key = KeyMaterial::from_rsa(None, Some(RsaPrivateKey::from_pem(CLIENT_PRIVATE)?))?;
+
+    line(
+        w,
+        "-- client: seal the request body to the server certificate (RSA-OAEP-256, A128GCM)",
+    );
+    let request = envelope::seal(
+        CANCEL_BODY,
+        &Sealer::rsa_oaep_256(&server_cert, ContentEncryption::A128Gcm),
+    )?;
+    line(
+        w,
+        &format!("body: {}...", request.get(..90).unwrap_or(&request)),
+    );
+    let opened = envelope::open(request.as_bytes(), &Opener::key(&server_key))?;
+    line(
+        w,
+        &format!("server opened: {}", String::from_utf8_lossy(&opened)),
+    );
+    line(w, "");
+
+    line(
+        w,
+        "-- server: seal the response to the client certificate (RSA-OAEP-256, A256GCM)",
+    );
+    let response = envelope::seal(
+        CANCEL_RESPONSE,
+        &Sealer::rsa_oaep_256(&client_cert, ContentEncryption::A256Gcm),
+    )?;
+    let opened = envelope::open(response.as_bytes(), &Opener::key(&client_key))?;
+    line(
+        w,
+        &format!("client opened: {}", String::from_utf8_lossy(&opened)),
+    );
+    line(w, "");
+
+    line(
+        w,
+        "-- the server's own key cannot open what was sealed to the client",
+    );
+    refused(
+        w,
+        envelope::open(response.as_bytes(), &Opener::key(&server_key)),
+    )
 }
 
 fn line(out: &mut String, text: &str) {

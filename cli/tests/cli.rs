@@ -461,3 +461,151 @@ fn demo_shows_field_encryption_and_a_foreign_key_refused() {
     );
     assert!(out.contains("refused: no key with id"), "{out}");
 }
+
+fn rsa_file(name: &str) -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../test-vectors/rsa")
+        .join(name)
+        .to_str()
+        .unwrap()
+        .to_owned()
+}
+
+#[test]
+fn rsa_envelopes_seal_to_certificates_and_open_with_private_keys() {
+    let body = br#"{"cardApplyNo":"2022110812081460812345","userId":1}"#;
+    let server_private = rsa_file("server-private-pkcs8.pem");
+    for (flag, file, enc) in [
+        ("--cert", "server-certificate.pem", None),
+        ("--cert", "server-certificate.der", Some("A256GCM")),
+        ("--public-key", "server-public.pem", Some("A128GCM")),
+    ] {
+        let path = rsa_file(file);
+        let mut args = vec!["envelope", "seal", flag, &path];
+        if let Some(e) = enc {
+            args.extend(["--enc", e]);
+        }
+        let sealed = ok(&kmcrypt(&args, &[], body));
+        let env: serde_json::Value = serde_json::from_str(&sealed).unwrap();
+        let header = env["encData"]
+            .as_str()
+            .unwrap()
+            .split('.')
+            .next()
+            .unwrap()
+            .to_owned();
+        let want = format!(
+            r#"{{"enc":"{}","alg":"RSA-OAEP-256"}}"#,
+            enc.unwrap_or("A128GCM")
+        );
+        assert_eq!(decode_b64url(&header), want.as_bytes());
+        let opened = kmcrypt(
+            &["envelope", "open", "--private-key", &server_private],
+            &[],
+            sealed.as_bytes(),
+        );
+        assert_eq!(ok(&opened).as_bytes(), body);
+        // The client's key is the wrong one.
+        let client = rsa_file("client-private-pkcs1.pem");
+        let err = failed(&kmcrypt(
+            &["envelope", "open", "--private-key", &client],
+            &[],
+            sealed.as_bytes(),
+        ));
+        assert!(err.contains("decryption failed"), "{err}");
+    }
+    let small = rsa_file("small-1024-public.pem");
+    assert!(
+        failed(&kmcrypt(
+            &["envelope", "seal", "--public-key", &small],
+            &[],
+            body
+        ))
+        .contains("2048")
+    );
+    let locked = rsa_file("client-private-encrypted.pem");
+    assert!(
+        failed(&kmcrypt(
+            &["envelope", "open", "--private-key", &locked],
+            &[],
+            b"{}"
+        ))
+        .contains("password")
+    );
+    failed(&kmcrypt(
+        &["envelope", "seal", "--cert", &small, "--public-key", &small],
+        &[],
+        body,
+    ));
+}
+
+fn decode_b64url(s: &str) -> Vec<u8> {
+    use base64::Engine as _;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(s)
+        .unwrap()
+}
+
+#[test]
+fn rsa_fields_and_joserfc_vectors_through_the_cli() {
+    let doc = vectors("jwe-rsa.json");
+    let client = rsa_file("client-private-pkcs8.pem");
+    let f = &doc["fields"];
+    let mut args = vec!["fields", "decrypt", "--private-key", &client];
+    for p in f["paths"].as_array().unwrap() {
+        args.extend(["--field", p.as_str().unwrap()]);
+    }
+    assert_eq!(
+        ok(&kmcrypt(
+            &args,
+            &[],
+            f["sealed"].as_str().unwrap().as_bytes()
+        )),
+        f["clear"].as_str().unwrap()
+    );
+
+    let cert = rsa_file("client-certificate.pem");
+    let clear = br#"{"mobileCardNo":"9410123412341234","par":"Q1J4AwSWD4Jr4e4G7wUP2ujLKQ0"}"#;
+    let sealed = ok(&kmcrypt(
+        &[
+            "fields",
+            "encrypt",
+            "--cert",
+            &cert,
+            "--enc",
+            "A256GCM",
+            "--field",
+            "mobileCardNo",
+            "--field",
+            "par",
+        ],
+        &[],
+        clear,
+    ));
+    let back = ok(&kmcrypt(
+        &[
+            "fields",
+            "decrypt",
+            "--private-key",
+            &client,
+            "--field",
+            "mobileCardNo",
+            "--field",
+            "par",
+        ],
+        &[],
+        sealed.as_bytes(),
+    ));
+    assert_eq!(back.as_bytes(), clear);
+}
+
+#[test]
+fn demo_runs_the_rsa_flow() {
+    let out = ok(&kmcrypt(&["demo"], &[], b""));
+    assert!(out.contains("server opened: {\"cardApplyNo\""), "{out}");
+    assert!(
+        out.contains("client opened: {\"code\":\"000_000\""),
+        "{out}"
+    );
+    assert!(out.contains("refused: decryption failed"), "{out}");
+}
