@@ -299,12 +299,12 @@ impl TokenSigner {
 
     /// A signer keyed with raw bytes (HMAC takes a key of any length).
     pub fn from_key_bytes(key: &[u8]) -> TokenSigner {
-        // `new_from_slice` fails only for MACs with a fixed key size; HMAC
-        // takes any length. The fallback is therefore never taken, but keeps
-        // this function free of panics.
-        let mac = HmacSha256::new_from_slice(key)
-            .unwrap_or_else(|_| HmacSha256::new(&Default::default()));
-        TokenSigner { mac }
+        match HmacSha256::new_from_slice(key) {
+            Ok(mac) => TokenSigner { mac },
+            // `hmac` returns an error only for MACs with a fixed key size;
+            // HMAC hashes long keys and pads short ones, so no key is refused.
+            Err(_) => unreachable!("HMAC accepts keys of every length"),
+        }
     }
 
     fn mac_of(&self, body: &[u8]) -> [u8; MAC_LEN] {

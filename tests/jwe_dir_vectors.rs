@@ -30,6 +30,15 @@ fn kid(s: &Value) -> CryptoKeyId {
     CryptoKeyId::parse(s.as_str().unwrap()).unwrap()
 }
 
+/// A JSON array of strings.
+fn strs(v: &Value) -> Vec<&str> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_str().unwrap())
+        .collect()
+}
+
 fn cases<'a>(v: &'a Value, name: &str) -> &'a Vec<Value> {
     let c = v[name].as_array().unwrap();
     assert!(!c.is_empty(), "{name} is empty");
@@ -151,19 +160,9 @@ fn fields_encrypt_byte_for_byte_and_decrypt_back() {
     let ring = keyring(&v);
     for (i, c) in cases(&v, "fields").iter().enumerate() {
         let ctx = format!("fields case {i} ({})", c["name"]);
-        let paths: Vec<&str> = c["paths"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|p| p.as_str().unwrap())
-            .collect();
+        let paths = strs(&c["paths"]);
         let fields = Fields::new(&paths).unwrap();
-        let ivs: Vec<&str> = c["ivs_hex"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|p| p.as_str().unwrap())
-            .collect();
+        let ivs = strs(&c["ivs_hex"]);
         let mut rng = FixedBytes::from_hex(&ivs);
         let document = c["document"].as_str().unwrap();
         let k = kid(&c["kid"]);
@@ -203,12 +202,7 @@ fn field_failures_leave_no_output() {
     let k = CryptoKeyId::parse(&"B".repeat(32)).unwrap();
     for (i, c) in cases(&v, "field_failures").iter().enumerate() {
         let want = c["expect"].as_str().unwrap();
-        let paths: Vec<&str> = c["paths"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|p| p.as_str().unwrap())
-            .collect();
+        let paths = strs(&c["paths"]);
         let document = match c.get("document_hex") {
             Some(h) => hex::decode(h.as_str().unwrap()).unwrap(),
             None => c["document"].as_str().unwrap().as_bytes().to_vec(),

@@ -71,23 +71,18 @@ fn key_id(text: &str) -> Result<CryptoKeyId, Failure> {
     CryptoKeyId::parse(text).map_err(|e| fail(format!("--key-id: {e}")))
 }
 
-fn public_key(flag: &str, path: &Path) -> Result<RsaPublicKey, Failure> {
+/// A key file in PEM (detected by its `-----BEGIN`) or else DER.
+fn pem_or_der<K>(
+    flag: &str,
+    path: &Path,
+    from_pem: fn(&str) -> konaplate_crypto::Result<K>,
+    from_der: fn(&[u8]) -> konaplate_crypto::Result<K>,
+) -> Result<K, Failure> {
     let bytes = read_key_file(flag, path)?;
     let key = if is_pem(&bytes) {
-        RsaPublicKey::from_pem(as_text(flag, path, &bytes)?)
+        from_pem(as_text(flag, path, &bytes)?)
     } else {
-        RsaPublicKey::from_der(&bytes)
-    };
-    key.map_err(|e| fail(format!("{flag} {}: {e}", path.display())))
-}
-
-fn private_key(path: &Path) -> Result<RsaPrivateKey, Failure> {
-    let flag = "--private-key";
-    let bytes = read_key_file(flag, path)?;
-    let key = if is_pem(&bytes) {
-        RsaPrivateKey::from_pem(as_text(flag, path, &bytes)?)
-    } else {
-        RsaPrivateKey::from_der(&bytes)
+        from_der(&bytes)
     };
     key.map_err(|e| fail(format!("{flag} {}: {e}", path.display())))
 }
@@ -108,10 +103,8 @@ pub fn seal_key(args: &SealKey) -> Result<Loaded, Failure> {
 }
 
 fn rsa_public(flag: &str, path: &Path) -> Result<Loaded, Failure> {
-    Ok(Loaded::Key(KeyMaterial::from_rsa(
-        Some(public_key(flag, path)?),
-        None,
-    )?))
+    let key = pem_or_der(flag, path, RsaPublicKey::from_pem, RsaPublicKey::from_der)?;
+    Ok(Loaded::Key(KeyMaterial::from_rsa(Some(key), None)?))
 }
 
 /// The keys to open with.
@@ -121,10 +114,15 @@ pub fn open_key(args: &OpenKey) -> Result<Loaded, Failure> {
             let id = args.key_id.as_deref().map(key_id).transpose()?;
             Ok(Loaded::Ring(keyring(path)?, id))
         }
-        (None, Some(path)) => Ok(Loaded::Key(KeyMaterial::from_rsa(
-            None,
-            Some(private_key(path)?),
-        )?)),
+        (None, Some(path)) => {
+            let key = pem_or_der(
+                "--private-key",
+                path,
+                RsaPrivateKey::from_pem,
+                RsaPrivateKey::from_der,
+            )?;
+            Ok(Loaded::Key(KeyMaterial::from_rsa(None, Some(key))?))
+        }
         _ => Err(fail("give one of --keyring FILE or --private-key PEM")),
     }
 }
