@@ -251,44 +251,35 @@ impl<'k> Opener<'k> {
     /// Parses and decrypts one JWE compact string.
     pub fn open(&self, compact: &str) -> Result<Opened> {
         let jwe = compact::parse(compact)?;
+        let key_management = jwe.header.alg();
+        if key_management == KeyManagement::RsaOaepSha1 && !self.allow_rsa_oaep_sha1 {
+            return Err(Error::UnsupportedJwe {
+                reason:
+                    "alg 'RSA-OAEP' (OAEP with SHA-1) is not on the allow-list (dir, RSA-OAEP-256)"
+                        .into(),
+            });
+        }
         let material = self.resolve(jwe.header.kid())?;
         let enc = jwe.header.enc();
-        let rsa_private = || {
-            material.rsa_private().ok_or_else(|| Error::KeyMismatch {
-                reason: format!("{} needs an RSA private key", jwe.header.alg().name()),
-            })
-        };
         let unwrapped;
-        let cipher = match jwe.header.alg() {
+        let cipher = match key_management {
             KeyManagement::Dir => {
                 let key = material.symmetric().ok_or_else(|| Error::KeyMismatch {
                     reason: "alg dir needs a symmetric key".into(),
                 })?;
                 alg::dir::content_cipher(&key.cipher, enc, &jwe.encrypted_key)?
             }
-            KeyManagement::RsaOaep256 => {
-                unwrapped = alg::rsa_oaep::content_cipher(
-                    rsa_private()?,
-                    Oaep::Sha256,
-                    enc,
-                    &jwe.encrypted_key,
-                )?;
+            KeyManagement::RsaOaep256 | KeyManagement::RsaOaepSha1 => {
+                let key = material.rsa_private().ok_or_else(|| Error::KeyMismatch {
+                    reason: format!("{} needs an RSA private key", key_management.name()),
+                })?;
+                let oaep = if key_management == KeyManagement::RsaOaep256 {
+                    Oaep::Sha256
+                } else {
+                    Oaep::Sha1
+                };
+                unwrapped = alg::rsa_oaep::content_cipher(key, oaep, enc, &jwe.encrypted_key)?;
                 &unwrapped
-            }
-            KeyManagement::RsaOaepSha1 if self.allow_rsa_oaep_sha1 => {
-                unwrapped = alg::rsa_oaep::content_cipher(
-                    rsa_private()?,
-                    Oaep::Sha1,
-                    enc,
-                    &jwe.encrypted_key,
-                )?;
-                &unwrapped
-            }
-            KeyManagement::RsaOaepSha1 => {
-                return Err(Error::UnsupportedJwe {
-                    reason: "alg 'RSA-OAEP' (OAEP with SHA-1) is not on the allow-list (dir, RSA-OAEP-256)"
-                        .into(),
-                });
             }
         };
         let plaintext = cipher.open(
