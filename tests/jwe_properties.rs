@@ -139,3 +139,45 @@ proptest! {
         let _ = envelope::open(s.as_bytes(), &r.opener(None));
     }
 }
+
+#[test]
+fn size_limits_are_typed_errors() {
+    use konaplate_crypto::jwe::{MAX_COMPACT_LEN, MAX_HEADER_LEN};
+    let r = ring('s', ContentEncryption::A128Gcm);
+    let opener = r.opener(None);
+    let huge = "A".repeat(MAX_COMPACT_LEN + 1);
+    assert!(matches!(
+        opener.open(&huge),
+        Err(konaplate_crypto::Error::TooLarge { what: "JWE", .. })
+    ));
+    let long_header = format!("{}....", "A".repeat(MAX_HEADER_LEN + 4));
+    assert!(matches!(
+        opener.open(&long_header),
+        Err(konaplate_crypto::Error::TooLarge {
+            what: "JWE protected header",
+            ..
+        })
+    ));
+}
+
+#[test]
+fn every_seal_draws_a_fresh_iv() {
+    let r = ring('i', ContentEncryption::A256Gcm);
+    let sealer = r.sealer(&kid('i')).unwrap();
+    let ivs: std::collections::HashSet<String> = (0..200)
+        .map(|_| {
+            sealer
+                .seal(b"same", false)
+                .unwrap()
+                .split('.')
+                .nth(2)
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(ivs.len(), 200);
+    assert!(
+        ivs.iter().all(|iv| iv.len() == 16),
+        "96-bit IVs are 16 base64url characters"
+    );
+}
