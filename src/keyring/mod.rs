@@ -20,20 +20,18 @@ use core::fmt;
 use std::sync::Arc;
 
 use arc_swap::ArcSwap;
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use rand::CryptoRng;
-use serde::Deserialize;
-use zeroize::Zeroizing;
+
+pub use jwk::{generate_jwks, generate_jwks_with_rng};
 
 use crate::error::{Error, Result};
 use crate::ids::CryptoKeyId;
-use crate::json::json_error;
 use crate::jwe::alg::dir::DirHeaders;
 use crate::jwe::enc::ContentEncryption;
 use crate::jwe::enc::aes_gcm::ContentCipher;
 use crate::jwe::{Opener, Sealer};
 use crate::rsa::{RsaPrivateKey, RsaPublicKey};
+
+mod jwk;
 
 /// A symmetric AES-GCM key, its key schedule computed.
 #[derive(Clone)]
@@ -189,30 +187,6 @@ pub struct Keyring {
     entries: Vec<KeyEntry>,
 }
 
-#[derive(Deserialize)]
-struct JwkSet {
-    keys: Vec<Jwk>,
-}
-
-#[derive(Deserialize)]
-struct Jwk {
-    kty: Option<String>,
-    kid: Option<String>,
-    alg: Option<String>,
-    #[serde(rename = "use")]
-    use_: Option<String>,
-    k: Option<Zeroizing<String>>,
-    n: Option<String>,
-    e: Option<String>,
-    d: Option<Zeroizing<String>>,
-    p: Option<Zeroizing<String>>,
-    q: Option<Zeroizing<String>>,
-    dp: Option<Zeroizing<String>>,
-    dq: Option<Zeroizing<String>>,
-    qi: Option<Zeroizing<String>>,
-    oth: Option<serde::de::IgnoredAny>,
-}
-
 impl Keyring {
     /// Loads a JSON Web Key Set. Every key needs a `kid` that is a 32-character
     /// key id, used once; symmetric keys are `kty: "oct"` with `alg` `A128GCM`
@@ -222,25 +196,9 @@ impl Keyring {
     /// private RSA key may share a kid: the entry then seals to the public
     /// one and opens with the private one. `use`, if present, is `enc`.
     pub fn from_jwks(json: &str) -> Result<Keyring> {
-        let set: JwkSet = serde_json::from_str(json).map_err(|e| match json_error(&e) {
-            Error::InvalidJson { reason } => Error::InvalidKey {
-                reason: format!("not a JSON Web Key Set ({reason})"),
-            },
-            other => other,
-        })?;
-        if set.keys.is_empty() {
-            return Err(Error::InvalidKey {
-                reason: "the key set holds no keys".into(),
-            });
-        }
-        let mut entries: Vec<KeyEntry> = Vec::with_capacity(set.keys.len());
-        for (i, jwk) in set.keys.iter().enumerate() {
-            let entry = load_jwk(jwk).map_err(|e| match e {
-                Error::InvalidKey { reason } => Error::InvalidKey {
-                    reason: format!("key {i}: {reason}"),
-                },
-                other => other,
-            })?;
+        let loaded = jwk::load_set(json)?;
+        let mut entries: Vec<KeyEntry> = Vec::with_capacity(loaded.len());
+        for (i, entry) in loaded.into_iter().enumerate() {
             match entries.iter_mut().find(|e| e.id == entry.id) {
                 None => entries.push(entry),
                 Some(existing) => {
@@ -317,137 +275,6 @@ impl Keyring {
     }
 }
 
-fn load_jwk(jwk: &Jwk) -> Result<KeyEntry> {
-    let invalid = |reason: String| Error::InvalidKey { reason };
-    let kid = jwk.kid.as_deref().ok_or_else(|| invalid("no kid".into()))?;
-    let id = CryptoKeyId::parse(kid).map_err(|e| match e {
-        Error::InvalidHeader { reason, .. } => invalid(format!("kid is not a key id: {reason}")),
-        other => other,
-    })?;
-    if let Some(u) = jwk.use_.as_deref()
-        && u != "enc"
-    {
-        return Err(invalid(format!(
-            "kid '{id}': use is '{}', not 'enc'",
-            u.escape_debug()
-        )));
-    }
-    match jwk.kty.as_deref() {
-        Some("oct") => {
-            let alg = jwk.alg.as_deref().ok_or_else(|| {
-                invalid(format!(
-                    "kid '{id}': an oct key needs alg A128GCM or A256GCM"
-                ))
-            })?;
-            let enc = ContentEncryption::from_name(alg).ok_or_else(|| {
-                invalid(format!(
-                    "kid '{id}': alg '{}' is not A128GCM or A256GCM",
-                    alg.escape_debug()
-                ))
-            })?;
-            let k = jwk
-                .k
-                .as_ref()
-                .ok_or_else(|| invalid(format!("kid '{id}': no k")))?;
-            let bytes = Zeroizing::new(
-                URL_SAFE_NO_PAD
-                    .decode(k.as_bytes())
-                    .map_err(|_| invalid(format!("kid '{id}': k is not unpadded base64url")))?,
-            );
-            let key = SymmetricKey::new(enc, &bytes, Some(&id)).map_err(|e| match e {
-                Error::InvalidKey { reason } => invalid(format!("kid '{id}': {reason}")),
-                other => other,
-            })?;
-            Ok(KeyEntry {
-                id,
-                material: KeyMaterial::from_symmetric(key),
-            })
-        }
-        Some("RSA") => Ok(KeyEntry {
-            material: load_rsa_jwk(jwk).map_err(|e| match e {
-                Error::InvalidKey { reason } => invalid(format!("kid '{id}': {reason}")),
-                other => other,
-            })?,
-            id,
-        }),
-        Some(other) => Err(invalid(format!(
-            "kid '{id}': kty '{}' is not supported",
-            other.escape_debug()
-        ))),
-        None => Err(invalid(format!("kid '{id}': no kty"))),
-    }
-}
-
-fn load_rsa_jwk(jwk: &Jwk) -> Result<KeyMaterial> {
-    let invalid = |reason: &str| Error::InvalidKey {
-        reason: reason.to_owned(),
-    };
-    if let Some(alg) = jwk.alg.as_deref()
-        && alg != "RSA-OAEP-256"
-    {
-        return Err(Error::InvalidKey {
-            reason: format!("alg '{}' is not RSA-OAEP-256", alg.escape_debug()),
-        });
-    }
-    if jwk.oth.is_some() {
-        return Err(invalid("multi-prime keys (oth) are not supported"));
-    }
-    let b64 = |name: &str, v: Option<&str>| -> Result<Zeroizing<Vec<u8>>> {
-        let v = v.ok_or_else(|| Error::InvalidKey {
-            reason: format!("no {name}"),
-        })?;
-        URL_SAFE_NO_PAD
-            .decode(v.as_bytes())
-            .map(Zeroizing::new)
-            .map_err(|_| Error::InvalidKey {
-                reason: format!("{name} is not unpadded base64url"),
-            })
-    };
-    let n = b64("n", jwk.n.as_deref())?;
-    let e = b64("e", jwk.e.as_deref())?;
-    if jwk.d.is_none() {
-        return KeyMaterial::from_rsa(Some(RsaPublicKey::from_components(&n, &e)?), None);
-    }
-    let part =
-        |name: &str, v: &Option<Zeroizing<String>>| b64(name, v.as_ref().map(|s| s.as_str()));
-    let private = RsaPrivateKey::from_components(
-        &n,
-        &e,
-        &part("d", &jwk.d)?,
-        &part("p", &jwk.p)?,
-        &part("q", &jwk.q)?,
-        &part("dp", &jwk.dp)?,
-        &part("dq", &jwk.dq)?,
-        &part("qi", &jwk.qi)?,
-    )?;
-    KeyMaterial::from_rsa(None, Some(private))
-}
-
-/// A JSON Web Key Set holding one fresh symmetric key for `enc`, its bytes
-/// drawn from the thread's CSPRNG. The text holds the key: it is wiped on drop.
-pub fn generate_jwks(kid: &CryptoKeyId, enc: ContentEncryption) -> Zeroizing<String> {
-    generate_jwks_with_rng(kid, enc, &mut rand::rng())
-}
-
-/// As [`generate_jwks`], drawing the key from `rng`.
-pub fn generate_jwks_with_rng<R: CryptoRng + ?Sized>(
-    kid: &CryptoKeyId,
-    enc: ContentEncryption,
-    rng: &mut R,
-) -> Zeroizing<String> {
-    let mut key = Zeroizing::new([0u8; 32]);
-    let key = key.get_mut(..enc.key_len()).unwrap_or_default();
-    rng.fill_bytes(key);
-    let k = Zeroizing::new(URL_SAFE_NO_PAD.encode(&*key));
-    key.fill(0);
-    // kid (letters, digits, '-', '_'), alg and base64url need no JSON escaping.
-    Zeroizing::new(format!(
-        "{{\"keys\":[{{\"kty\":\"oct\",\"kid\":\"{kid}\",\"use\":\"enc\",\"alg\":\"{}\",\"k\":\"{}\"}}]}}\n",
-        enc.name(),
-        k.as_str()
-    ))
-}
-
 /// A keyring that can be replaced while in use.
 ///
 /// Readers [`load`](SharedKeyring::load) the current keyring (a lock-free
@@ -488,6 +315,8 @@ impl fmt::Debug for SharedKeyring {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use base64::Engine as _;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
     fn kid(c: char) -> CryptoKeyId {
         CryptoKeyId::parse(&c.to_string().repeat(32)).unwrap()

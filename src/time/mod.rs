@@ -21,146 +21,18 @@
 //! # Ok::<(), konaplate_crypto::Error>(())
 //! ```
 
+mod clock;
+mod zone;
+
 use core::fmt;
-use core::str::FromStr;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::SystemTime;
+
+pub use clock::{Clock, SystemClock, system_time, unix_millis};
+pub use zone::TimeZone;
 
 use crate::error::{Error, Result};
 
 const MS_PER_DAY: i64 = 86_400_000;
-
-/// A time zone of fixed offset, named by the three letters `X-KM-Time-Zone` carries.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
-pub struct TimeZone {
-    name: [u8; 3],
-    offset_secs: i32,
-}
-
-impl TimeZone {
-    /// Coordinated Universal Time.
-    pub const UTC: TimeZone = TimeZone {
-        name: *b"UTC",
-        offset_secs: 0,
-    };
-    /// Korea Standard Time, UTC+09:00 (Korea keeps no daylight saving time).
-    pub const KST: TimeZone = TimeZone {
-        name: *b"KST",
-        offset_secs: 9 * 3600,
-    };
-    /// A named zone at a fixed offset from UTC, for zones other than UTC and KST.
-    ///
-    /// The name must be three ASCII capital letters (the header's length is 3)
-    /// and the offset within ±18 hours, a whole number of minutes.
-    pub fn fixed(name: &str, offset_secs: i32) -> Result<TimeZone> {
-        let bytes: [u8; 3] = name
-            .as_bytes()
-            .try_into()
-            .ok()
-            .filter(|b: &[u8; 3]| b.iter().all(u8::is_ascii_uppercase))
-            .ok_or_else(|| Error::UnknownTimeZone {
-                reason: "a zone name is three ASCII capital letters".into(),
-            })?;
-        if offset_secs.unsigned_abs() > 18 * 3600 || offset_secs % 60 != 0 {
-            return Err(Error::UnknownTimeZone {
-                reason: "an offset is a whole number of minutes within ±18 hours".into(),
-            });
-        }
-        Ok(TimeZone {
-            name: bytes,
-            offset_secs,
-        })
-    }
-
-    /// The zone a bare name stands for: `UTC` or `KST`.
-    pub fn from_name(name: &str) -> Result<TimeZone> {
-        match name {
-            "UTC" => Ok(TimeZone::UTC),
-            "KST" => Ok(TimeZone::KST),
-            _ => Err(Error::UnknownTimeZone {
-                reason: format!(
-                    "'{}' is not a known zone (UTC, KST; others need an explicit offset)",
-                    name.escape_debug()
-                ),
-            }),
-        }
-    }
-
-    /// The three-letter name, as sent in `X-KM-Time-Zone`.
-    pub fn name(&self) -> &str {
-        // The name is checked to be ASCII when the zone is made.
-        core::str::from_utf8(&self.name).unwrap_or("???")
-    }
-
-    /// Offset from UTC in seconds (east positive).
-    pub fn offset_secs(&self) -> i32 {
-        self.offset_secs
-    }
-}
-
-impl fmt::Debug for TimeZone {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "TimeZone({self})")
-    }
-}
-
-impl fmt::Display for TimeZone {
-    /// `UTC`, `KST`, or `NAME+HH:MM` for other zones, the form [`FromStr`] reads.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if *self == TimeZone::UTC || *self == TimeZone::KST {
-            return f.write_str(self.name());
-        }
-        let sign = if self.offset_secs < 0 { '-' } else { '+' };
-        let abs = self.offset_secs.unsigned_abs();
-        write!(
-            f,
-            "{}{sign}{:02}:{:02}",
-            self.name(),
-            abs / 3600,
-            abs % 3600 / 60
-        )
-    }
-}
-
-impl FromStr for TimeZone {
-    type Err = Error;
-
-    /// Reads `UTC`, `KST`, or a named offset such as `JST+09:00` or `EST-05:00`.
-    fn from_str(s: &str) -> Result<TimeZone> {
-        let Some((name, offset)) = s.get(..3).zip(s.get(3..)) else {
-            return TimeZone::from_name(s);
-        };
-        if offset.is_empty() {
-            return TimeZone::from_name(name);
-        }
-        let bad = || Error::UnknownTimeZone {
-            reason: format!("'{}' is neither UTC, KST nor NAME+HH:MM", s.escape_debug()),
-        };
-        let b = offset.as_bytes();
-        let sign = match b.first() {
-            Some(b'+') => 1,
-            Some(b'-') => -1,
-            _ => return Err(bad()),
-        };
-        if b.len() != 6 || b.get(3) != Some(&b':') {
-            return Err(bad());
-        }
-        let hh = two_digits(b.get(1..3)).ok_or_else(bad)?;
-        let mm = two_digits(b.get(4..6)).ok_or_else(bad)?;
-        if mm > 59 {
-            return Err(bad());
-        }
-        TimeZone::fixed(name, sign * (hh as i32 * 3600 + mm as i32 * 60))
-    }
-}
-
-fn two_digits(b: Option<&[u8]>) -> Option<u32> {
-    match b? {
-        [a, b] if a.is_ascii_digit() && b.is_ascii_digit() => {
-            Some(u32::from(a - b'0') * 10 + u32::from(b - b'0'))
-        }
-        _ => None,
-    }
-}
 
 /// The three text formats of a time.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -296,7 +168,7 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
     (year, month, day)
 }
 
-fn time_error(reason: impl Into<String>) -> Error {
+pub(crate) fn time_error(reason: impl Into<String>) -> Error {
     Error::InvalidTime {
         reason: reason.into(),
     }
@@ -329,7 +201,7 @@ impl DateTime {
     /// the Unix epoch. Fails outside years 0000 to 9999.
     pub fn from_unix_millis(ms: i64, zone: TimeZone) -> Result<DateTime> {
         let local = ms
-            .checked_add(i64::from(zone.offset_secs) * 1000)
+            .checked_add(i64::from(zone.offset_secs()) * 1000)
             .ok_or_else(|| time_error("instant out of range"))?;
         let days = local.div_euclid(MS_PER_DAY);
         let in_day = local.rem_euclid(MS_PER_DAY);
@@ -366,7 +238,7 @@ impl DateTime {
             + i64::from(self.minute) * 60_000
             + i64::from(self.second) * 1000
             + i64::from(self.millis)
-            - i64::from(zone.offset_secs) * 1000
+            - i64::from(zone.offset_secs()) * 1000
     }
 
     /// The instant of this wall-clock time read in `zone`.
@@ -569,55 +441,6 @@ impl DigitReader<'_> {
     }
 }
 
-/// Milliseconds since the Unix epoch of a [`SystemTime`] (negative before 1970).
-pub fn unix_millis(t: SystemTime) -> Result<i64> {
-    let out_of_range = || time_error("instant out of range");
-    match t.duration_since(UNIX_EPOCH) {
-        Ok(d) => i64::try_from(d.as_millis()).map_err(|_| out_of_range()),
-        Err(e) => {
-            let before = e.duration();
-            // Round towards negative infinity so that the millisecond stays on
-            // the same side of every second boundary.
-            let ms = i64::try_from(before.as_millis()).map_err(|_| out_of_range())?;
-            let extra = i64::from(before.subsec_nanos() % 1_000_000 != 0);
-            Ok(-ms - extra)
-        }
-    }
-}
-
-/// The [`SystemTime`] `ms` milliseconds after the Unix epoch (before it, if negative).
-pub fn system_time(ms: i64) -> SystemTime {
-    let d = Duration::from_millis(ms.unsigned_abs());
-    if ms >= 0 {
-        UNIX_EPOCH + d
-    } else {
-        UNIX_EPOCH - d
-    }
-}
-
-/// A source of the current time. Only convenience layers read one; every
-/// signing and verifying function takes the time as a parameter.
-pub trait Clock: Send + Sync {
-    /// The current time.
-    fn now(&self) -> SystemTime;
-}
-
-/// The system's wall clock.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct SystemClock;
-
-impl Clock for SystemClock {
-    fn now(&self) -> SystemTime {
-        SystemTime::now()
-    }
-}
-
-impl<F: Fn() -> SystemTime + Send + Sync> Clock for F {
-    fn now(&self) -> SystemTime {
-        self()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -628,35 +451,5 @@ mod tests {
             let (y, m, d) = civil_from_days(days);
             assert_eq!(days_from_civil(y, m, d), days, "day {days}");
         }
-    }
-
-    #[test]
-    fn zone_text_round_trips() {
-        for s in ["UTC", "KST", "JST+09:00", "EST-05:00", "IST+05:30"] {
-            let z: TimeZone = s.parse().unwrap();
-            assert_eq!(z.to_string(), s);
-        }
-        for bad in [
-            "",
-            "KS",
-            "kst",
-            "XYZ",
-            "JST+9",
-            "JST+09:60",
-            "JST*09:00",
-            "AB+01:00",
-        ] {
-            assert!(bad.parse::<TimeZone>().is_err(), "{bad}");
-        }
-        assert!(TimeZone::fixed("ABC", 19 * 3600).is_err());
-    }
-
-    #[test]
-    fn before_epoch_rounds_down() {
-        let t = UNIX_EPOCH - Duration::from_micros(1500);
-        assert_eq!(unix_millis(t).unwrap(), -2);
-        let t = UNIX_EPOCH - Duration::from_millis(3);
-        assert_eq!(unix_millis(system_time(-3)).unwrap(), -3);
-        assert_eq!(unix_millis(t).unwrap(), -3);
     }
 }
