@@ -42,12 +42,8 @@ fn main() -> ExitCode {
     match commands::run(cli) {
         Ok(out) => {
             let mut stdout = std::io::stdout().lock();
-            if stdout
-                .write_all(&out)
-                .and_then(|()| stdout.flush())
-                .is_err()
-            {
-                return ExitCode::from(1);
+            if let Err(e) = stdout.write_all(&out).and_then(|()| stdout.flush()) {
+                return report(&format!("cannot write to stdout: {e}"));
             }
             ExitCode::SUCCESS
         }
