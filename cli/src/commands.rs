@@ -4,14 +4,13 @@ use std::fmt::Write as _;
 use std::time::Duration;
 
 use konaplate_crypto::correlation::{CorrelationId, CorrelationIdGenerator};
-use konaplate_crypto::headers::HeaderBuilder;
-use konaplate_crypto::ids::{AccessKey, AspId, CryptoKeyId};
-use konaplate_crypto::token::{TokenForm, TokenSigner, TranToken, VerifyOptions};
-
 use konaplate_crypto::envelope;
 use konaplate_crypto::fields::Fields;
+use konaplate_crypto::headers::HeaderBuilder;
+use konaplate_crypto::ids::{AccessKey, AspId, CryptoKeyId};
 use konaplate_crypto::jwe::ContentEncryption;
 use konaplate_crypto::keyring::generate_jwks;
+use konaplate_crypto::token::{TokenForm, TokenSigner, TranToken, VerifyOptions};
 use zeroize::Zeroizing;
 
 use crate::args::{
