@@ -185,8 +185,7 @@ impl DateTime {
         second: u8,
         millis: u16,
     ) -> Result<DateTime> {
-        check_parts(year, month, day, hour, minute, second, millis).map_err(time_error)?;
-        Ok(DateTime {
+        let dt = DateTime {
             year,
             month,
             day,
@@ -194,7 +193,9 @@ impl DateTime {
             minute,
             second,
             millis,
-        })
+        };
+        dt.check().map_err(time_error)?;
+        Ok(dt)
     }
 
     /// The wall-clock time in `zone` of an instant given as milliseconds since
@@ -363,49 +364,51 @@ impl DateTime {
             second: second as u8,
             millis: millis as u16,
         };
-        check_parts(
-            dt.year, dt.month, dt.day, dt.hour, dt.minute, dt.second, dt.millis,
-        )?;
+        dt.check()?;
         Ok(dt)
     }
 }
 
-fn check_parts(
-    year: u16,
-    month: u8,
-    day: u8,
-    hour: u8,
-    minute: u8,
-    second: u8,
-    millis: u16,
-) -> Result<(), String> {
-    if year > 9999 {
-        return Err(format!("year {year} is outside 0000 to 9999"));
+impl DateTime {
+    /// Whether the parts make a real calendar time; the reason if not.
+    fn check(&self) -> Result<(), String> {
+        let DateTime {
+            year,
+            month,
+            day,
+            hour,
+            minute,
+            second,
+            millis,
+        } = *self;
+        if year > 9999 {
+            return Err(format!("year {year} is outside 0000 to 9999"));
+        }
+        if !(1..=12).contains(&month) {
+            return Err(format!("month {month:02} is not a month"));
+        }
+        let dim = days_in_month(i64::from(year), u32::from(month));
+        if day == 0 || u32::from(day) > dim {
+            let name = MONTHS
+                .get(usize::from(month) - 1)
+                .copied()
+                .unwrap_or_default();
+            return Err(format!("day {day:02} is not a day of {name} {year:04}"));
+        }
+        if hour > 23 {
+            return Err(format!("hour {hour:02} is not an hour (00 to 23)"));
+        }
+        if minute > 59 {
+            return Err(format!("minute {minute:02} is not a minute (00 to 59)"));
+        }
+        if second > 59 {
+            return Err(format!("second {second:02} is not a second (00 to 59)"));
+        }
+        if millis > 999 {
+            return Err(format!("millisecond {millis} is not below 1000"));
+        }
+        Ok(())
     }
-    if !(1..=12).contains(&month) {
-        return Err(format!("month {month:02} is not a month"));
-    }
-    let dim = days_in_month(i64::from(year), u32::from(month));
-    if day == 0 || u32::from(day) > dim {
-        let name = MONTHS
-            .get(usize::from(month) - 1)
-            .copied()
-            .unwrap_or_default();
-        return Err(format!("day {day:02} is not a day of {name} {year:04}"));
-    }
-    if hour > 23 {
-        return Err(format!("hour {hour:02} is not an hour (00 to 23)"));
-    }
-    if minute > 59 {
-        return Err(format!("minute {minute:02} is not a minute (00 to 59)"));
-    }
-    if second > 59 {
-        return Err(format!("second {second:02} is not a second (00 to 59)"));
-    }
-    if millis > 999 {
-        return Err(format!("millisecond {millis} is not below 1000"));
-    }
-    Ok(())
 }
 
 struct DigitWriter<'a> {
