@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use std::fmt;
 
 use serde::Deserialize;
-use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
 use crate::error::{Error, Result};
@@ -58,29 +58,8 @@ pub(crate) fn offset_in(doc: &str, part: &str) -> usize {
 pub(crate) struct Members<'a>(pub Vec<(Cow<'a, str>, &'a RawValue)>);
 
 /// A JSON string, borrowed where it has no escapes.
-struct Name<'a>(Cow<'a, str>);
-
-impl<'de> Deserialize<'de> for Name<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Name<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a string")
-            }
-            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Name<'de>, E> {
-                Ok(Name(Cow::Borrowed(v)))
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Name<'de>, E> {
-                Ok(Name(Cow::Owned(v.to_owned())))
-            }
-            fn visit_string<E: de::Error>(self, v: String) -> Result<Name<'de>, E> {
-                Ok(Name(Cow::Owned(v)))
-            }
-        }
-        d.deserialize_str(V)
-    }
-}
+#[derive(Deserialize)]
+struct Name<'a>(#[serde(borrow)] Cow<'a, str>);
 
 impl<'de> Deserialize<'de> for Members<'de> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -127,32 +106,7 @@ fn duplicate_or_json(e: &serde_json::Error) -> Error {
 
 /// The elements of a raw array value.
 pub(crate) fn elements(raw: &RawValue) -> Result<Vec<&RawValue>> {
-    struct Elements<'a>(Vec<&'a RawValue>);
-    impl<'de> Deserialize<'de> for Elements<'de> {
-        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            struct V;
-            impl<'de> Visitor<'de> for V {
-                type Value = Elements<'de>;
-                fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                    f.write_str("an array")
-                }
-                fn visit_seq<A: SeqAccess<'de>>(
-                    self,
-                    mut seq: A,
-                ) -> Result<Elements<'de>, A::Error> {
-                    let mut out = Vec::new();
-                    while let Some(v) = seq.next_element::<&'de RawValue>()? {
-                        out.push(v);
-                    }
-                    Ok(Elements(out))
-                }
-            }
-            d.deserialize_seq(V)
-        }
-    }
-    serde_json::from_str::<Elements<'_>>(raw.get())
-        .map(|e| e.0)
-        .map_err(|e| json_error(&e))
+    serde_json::from_str::<Vec<&RawValue>>(raw.get()).map_err(|e| json_error(&e))
 }
 
 /// The content of a raw JSON string value.
