@@ -37,6 +37,18 @@ fn decode(part: &str, what: &str) -> Result<Vec<u8>> {
         .map_err(|_| malformed(format!("the {what} is not unpadded base64url")))
 }
 
+/// A part that must decode to exactly `N` bytes (the IV, the tag).
+fn decode_fixed<const N: usize>(part: &str, what: &str) -> Result<[u8; N]> {
+    let bytes = decode(part, what)?;
+    bytes.as_slice().try_into().map_err(|_| {
+        malformed(format!(
+            "the {what} is {} bits; AES-GCM in JWE uses {}",
+            bytes.len() * 8,
+            N * 8
+        ))
+    })
+}
+
 pub(crate) fn parse(compact: &str) -> Result<Parsed<'_>> {
     if compact.len() > MAX_COMPACT_LEN {
         return Err(Error::TooLarge {
@@ -65,21 +77,9 @@ pub(crate) fn parse(compact: &str) -> Result<Parsed<'_>> {
     }
     let header = ProtectedHeader::parse(&decode(h, "protected header")?)?;
     let encrypted_key = decode(k, "encrypted key")?;
-    let iv = decode(iv, "IV")?;
-    let iv: [u8; IV_LEN] = iv.as_slice().try_into().map_err(|_| {
-        malformed(format!(
-            "the IV is {} bits; AES-GCM in JWE uses 96",
-            iv.len() * 8
-        ))
-    })?;
+    let iv = decode_fixed::<IV_LEN>(iv, "IV")?;
     let ciphertext = decode(ct, "ciphertext")?;
-    let tag = decode(tag, "tag")?;
-    let tag: [u8; TAG_LEN] = tag.as_slice().try_into().map_err(|_| {
-        malformed(format!(
-            "the tag is {} bits; AES-GCM in JWE uses 128",
-            tag.len() * 8
-        ))
-    })?;
+    let tag = decode_fixed::<TAG_LEN>(tag, "tag")?;
     Ok(Parsed {
         header_b64: h,
         header,

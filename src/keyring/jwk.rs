@@ -182,11 +182,8 @@ pub fn generate_jwks_with_rng<R: CryptoRng + ?Sized>(
     enc: ContentEncryption,
     rng: &mut R,
 ) -> Zeroizing<String> {
-    let mut key = Zeroizing::new([0u8; 32]);
-    let key = key.get_mut(..enc.key_len()).unwrap_or_default();
-    rng.fill_bytes(key);
+    let key = enc.random_key(rng);
     let k = Zeroizing::new(URL_SAFE_NO_PAD.encode(&*key));
-    key.fill(0);
     // kid (letters, digits, '-', '_'), alg and base64url need no JSON escaping.
     Zeroizing::new(format!(
         "{{\"keys\":[{{\"kty\":\"oct\",\"kid\":\"{kid}\",\"use\":\"enc\",\"alg\":\"{}\",\"k\":\"{}\"}}]}}\n",

@@ -11,7 +11,6 @@ use std::sync::LazyLock;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use rand::CryptoRng;
-use zeroize::Zeroizing;
 
 use crate::error::Result;
 use crate::jwe::enc::ContentEncryption;
@@ -44,12 +43,9 @@ pub(crate) fn new_content_key<R: CryptoRng + ?Sized>(
     enc: ContentEncryption,
     rng: &mut R,
 ) -> Result<(ContentCipher, Vec<u8>)> {
-    let mut cek = Zeroizing::new([0u8; 32]);
-    let cek = cek.get_mut(..enc.key_len()).unwrap_or_default();
-    rng.fill_bytes(cek);
-    let cipher = ContentCipher::new(enc, cek)?;
-    let wrapped = key.wrap(cek)?;
-    cek.fill(0);
+    let cek = enc.random_key(rng);
+    let cipher = ContentCipher::new(enc, &cek)?;
+    let wrapped = key.wrap(&cek)?;
     Ok((cipher, wrapped))
 }
 
@@ -65,12 +61,7 @@ pub(crate) fn content_cipher(
 ) -> Result<ContentCipher> {
     match key.unwrap(wrapped, oaep) {
         Ok(cek) if cek.len() == enc.key_len() => ContentCipher::new(enc, &cek),
-        _ => {
-            let mut stand_in = Zeroizing::new([0u8; 32]);
-            let stand_in = stand_in.get_mut(..enc.key_len()).unwrap_or_default();
-            rand::Rng::fill_bytes(&mut rand::rng(), stand_in);
-            ContentCipher::new(enc, stand_in)
-        }
+        _ => ContentCipher::new(enc, &enc.random_key(&mut rand::rng())),
     }
 }
 

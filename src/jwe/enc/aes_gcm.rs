@@ -2,6 +2,7 @@
 
 use aes_gcm::aead::{AeadInOut, KeyInit};
 use aes_gcm::{Aes128Gcm, Aes256Gcm, Nonce, Tag};
+use rand::CryptoRng;
 use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
@@ -45,6 +46,13 @@ impl ContentEncryption {
             ContentEncryption::A128Gcm => 16,
             ContentEncryption::A256Gcm => 32,
         }
+    }
+
+    /// A fresh key of this algorithm's length from `rng`, wiped on drop.
+    pub(crate) fn random_key<R: CryptoRng + ?Sized>(self, rng: &mut R) -> Zeroizing<Vec<u8>> {
+        let mut key = Zeroizing::new(vec![0u8; self.key_len()]);
+        rng.fill_bytes(&mut key);
+        key
     }
 }
 
