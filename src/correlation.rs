@@ -2,8 +2,7 @@
 //! repeats itself.
 //!
 //! ```
-//! use konaplate_crypto::correlation::{CorrelationId, CorrelationIdGenerator};
-//! use konaplate_crypto::time::TimeZone;
+//! use konaplate_crypto::{CorrelationId, CorrelationIdGenerator, TimeZone};
 //!
 //! let id = CorrelationId::parse("221108120814-0a1B2c3")?;
 //! assert_eq!(id.as_str(), "221108120814-0a1B2c3");

@@ -3,18 +3,16 @@
 //! body's exact bytes.
 //!
 //! ```
-//! use konaplate_crypto::envelope;
-//! use konaplate_crypto::ids::CryptoKeyId;
-//! use konaplate_crypto::jwe::ContentEncryption;
-//! use konaplate_crypto::keyring::{Keyring, generate_jwks};
+//! use konaplate_crypto::{ContentEncryption, CryptoKeyId, KeySelection, Keyring, generate_jwks};
+//! use konaplate_crypto::{open_envelope, seal_envelope};
 //!
 //! let kid = CryptoKeyId::parse("0123456789abcdef0123456789abcdef")?;
 //! let keyring = Keyring::from_jwks(&generate_jwks(&kid, ContentEncryption::A128Gcm))?;
 //! let body = br#"{"cardApplyNo":"2022110812081460812345","userId":1}"#;
 //!
-//! let sealed = envelope::seal(body, &keyring.sealer(&kid)?)?;
+//! let sealed = seal_envelope(body, &keyring.sealer(&kid)?)?;
 //! assert!(sealed.starts_with(r#"{"encData":"eyJ"#));
-//! let opened = envelope::open(sealed.as_bytes(), &keyring.opener(Some(&kid)))?;
+//! let opened = open_envelope(sealed.as_bytes(), &keyring.opener(KeySelection::Named(kid)))?;
 //! assert_eq!(&opened[..], &body[..]);
 //! # Ok::<(), konaplate_crypto::Error>(())
 //! ```
@@ -24,29 +22,29 @@ use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
 use crate::json::{self, Kind};
-use crate::jwe::{Opener, Sealer};
+use crate::jwe::{ContentType, Opener, Sealer};
 
-/// The member that carries the JWE.
-pub const MEMBER: &str = "encData";
+/// The member of the envelope that carries the JWE.
+pub const ENVELOPE_MEMBER: &str = "encData";
 
 /// Seals `body` (any bytes, kept exactly) into an envelope.
-pub fn seal(body: &[u8], sealer: &Sealer<'_>) -> Result<String> {
-    seal_with_rng(body, sealer, &mut rand::rng())
+pub fn seal_envelope(body: &[u8], sealer: &Sealer) -> Result<String> {
+    seal_envelope_with_rng(body, sealer, &mut rand::rng())
 }
 
-/// As [`seal`], drawing the IV (and any content key) from `rng`.
-pub fn seal_with_rng<R: CryptoRng + ?Sized>(
+/// As [`seal_envelope`], drawing the IV (and any content key) from `rng`.
+pub fn seal_envelope_with_rng<R: CryptoRng + ?Sized>(
     body: &[u8],
-    sealer: &Sealer<'_>,
+    sealer: &Sealer,
     rng: &mut R,
 ) -> Result<String> {
-    let jwe = sealer.seal_with_rng(body, false, rng)?;
-    Ok(format!("{{\"{MEMBER}\":\"{jwe}\"}}"))
+    let jwe = sealer.seal_with_rng(body, ContentType::Text, rng)?;
+    Ok(format!("{{\"{ENVELOPE_MEMBER}\":\"{jwe}\"}}"))
 }
 
 /// Opens an envelope: a JSON object whose only member is `encData`, a string
 /// holding a compact JWE. Returns the original body's bytes.
-pub fn open(envelope: &[u8], opener: &Opener<'_>) -> Result<Zeroizing<Vec<u8>>> {
+pub fn open_envelope(envelope: &[u8], opener: &Opener) -> Result<Zeroizing<Vec<u8>>> {
     let invalid = |reason: &str| Error::InvalidEnvelope {
         reason: reason.into(),
     };
@@ -59,7 +57,7 @@ pub fn open(envelope: &[u8], opener: &Opener<'_>) -> Result<Zeroizing<Vec<u8>>> 
     let [(name, value)] = members.0.as_slice() else {
         return Err(invalid("expected exactly one member, encData"));
     };
-    if name != MEMBER {
+    if name != ENVELOPE_MEMBER {
         return Err(invalid("expected exactly one member, encData"));
     }
     if json::kind(value) != Kind::String {

@@ -1,14 +1,24 @@
-//! The one error type of the crate.
+//! The one error type of the crate, its payload-free kinds with stable codes,
+//! and the categories that map them to HTTP statuses.
+//!
+//! This module is a leaf: it imports nothing of the protocol but the header
+//! names.
 
 use core::fmt;
+use std::sync::Arc;
 
-use crate::headers::HeaderName;
+use crate::header_name::HeaderName;
 
 /// Everything that can go wrong in this crate.
 ///
 /// Messages are lowercase, say what was wrong and where, and never contain a
-/// secret, a key or a plaintext. A failed authentication ([`Error::TokenMismatch`])
+/// secret, a key or a plaintext; input they quote is cut to a short prefix.
+/// A failed authentication ([`Error::TokenMismatch`], [`Error::DecryptionFailed`])
 /// carries no detail at all, so it cannot serve as an oracle.
+///
+/// Programs branch on [`Error::kind`] (or match the variants); log lines,
+/// HTTP bodies and foreign callers use [`ErrorKind::code`]. Messages are for
+/// people and may be reworded.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Error {
@@ -54,8 +64,8 @@ pub enum Error {
         /// The allowed skew, in milliseconds.
         max_skew_ms: i64,
     },
-    /// The verifier was asked for the 66-character form only and got the
-    /// padded 67-character one.
+    /// The verifier accepts the 66-character form only and got the padded
+    /// 67-character one.
     PaddedTokenRefused,
     /// A document is not valid JSON, or not of the shape expected.
     InvalidJson {
@@ -64,7 +74,7 @@ pub enum Error {
     },
     /// A field path does not parse.
     InvalidFieldPath {
-        /// The path as given.
+        /// The path as given (cut to a short prefix).
         path: String,
         /// What was wrong.
         reason: String,
@@ -84,16 +94,23 @@ pub enum Error {
     },
     /// A key set, key file or key is not usable.
     InvalidKey {
-        /// What was wrong (never key material).
+        /// What kind of problem, to branch on.
+        problem: KeyProblem,
+        /// What was wrong and where (never key material, never a member value).
         reason: String,
     },
     /// No key with this id is held.
     UnknownKeyId {
-        /// The id asked for.
+        /// The id asked for (cut to a short prefix).
         key_id: String,
     },
-    /// The JWE names no key id (`kid`) and none was given
-    /// (`X-KM-Crypto-Key-Id`).
+    /// The JWE's own `kid` names another key than the one the caller named
+    /// (the request's `X-KM-Crypto-Key-Id`).
+    KeyIdMismatch {
+        /// The key id the caller named.
+        expected: String,
+    },
+    /// The key is to be picked from the JWE's `kid`, and the JWE has none.
     NoKeyId,
     /// The key found does not fit the JWE's algorithms (an AES-128 key for
     /// `A256GCM`, a symmetric key for `RSA-OAEP-256`, a missing private key ...).
@@ -134,6 +151,378 @@ pub enum Error {
         /// Bytes available.
         available: usize,
     },
+    /// The project secret cannot be read, or is empty.
+    InvalidSecret {
+        /// What was wrong (never the secret).
+        reason: String,
+    },
+    /// A route table does not load: bad JSON shape, a bad template, a
+    /// duplicate or ambiguous route.
+    InvalidRoutes {
+        /// What was wrong and which route.
+        reason: String,
+    },
+    /// No route of the table matches the request's method and path.
+    RouteNotFound {
+        /// The method (cut to a short prefix).
+        method: String,
+        /// The path (cut to a short prefix).
+        path: String,
+    },
+    /// A response's `X-KM-Correlation-Id` is not the request's.
+    CorrelationIdMismatch,
+    /// Reading a file failed.
+    Io {
+        /// What was being read.
+        what: String,
+        /// The operating system's error.
+        source: IoError,
+    },
+}
+
+/// What is wrong with a key, for [`Error::InvalidKey`]: callers branch on
+/// this (ask for a password, say the key is too short), never on message text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum KeyProblem {
+    /// The bytes are not a key format this crate reads.
+    UnknownFormat,
+    /// The format is known but its content is not a valid key.
+    Malformed,
+    /// A known kind of key, algorithm or feature this crate does not support
+    /// (EC keys, multi-prime RSA, `use: sig` ...).
+    Unsupported,
+    /// An RSA modulus under 2048 bits.
+    TooSmall,
+    /// An RSA modulus over 8192 bits.
+    TooLarge,
+    /// The key is password-protected and no password was given.
+    PasswordRequired,
+    /// The password does not open the key store (or it was changed).
+    WrongPassword,
+    /// A key set that holds no key, or a key id used twice.
+    KeySet,
+    /// The key is of another kind than the call needs (a private key where
+    /// a certificate was expected ...).
+    WrongKind,
+}
+
+/// An [`std::io::Error`], shared so that [`Error`] stays `Clone`; two compare
+/// equal when their [`std::io::ErrorKind`]s do.
+#[derive(Clone, Debug)]
+pub struct IoError(Arc<std::io::Error>);
+
+impl IoError {
+    /// The underlying error.
+    pub fn get(&self) -> &std::io::Error {
+        &self.0
+    }
+}
+
+impl From<std::io::Error> for IoError {
+    fn from(e: std::io::Error) -> IoError {
+        IoError(Arc::new(e))
+    }
+}
+
+impl PartialEq for IoError {
+    fn eq(&self, other: &IoError) -> bool {
+        self.0.kind() == other.0.kind()
+    }
+}
+
+impl Eq for IoError {}
+
+/// The kind of an [`Error`], without its payload: stable, matchable, and
+/// with a stable [`code`](ErrorKind::code).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// [`Error::MissingHeader`]
+    MissingHeader,
+    /// [`Error::DuplicateHeader`]
+    DuplicateHeader,
+    /// [`Error::InvalidHeader`]
+    InvalidHeader,
+    /// [`Error::InvalidCorrelationId`]
+    InvalidCorrelationId,
+    /// [`Error::InvalidTime`]
+    InvalidTime,
+    /// [`Error::UnknownTimeZone`]
+    UnknownTimeZone,
+    /// [`Error::MalformedToken`]
+    MalformedToken,
+    /// [`Error::TokenMismatch`]
+    TokenMismatch,
+    /// [`Error::TokenTimeOutsideWindow`]
+    TokenTimeOutsideWindow,
+    /// [`Error::PaddedTokenRefused`]
+    PaddedTokenRefused,
+    /// [`Error::InvalidJson`]
+    InvalidJson,
+    /// [`Error::InvalidFieldPath`]
+    InvalidFieldPath,
+    /// [`Error::FieldNotFound`]
+    FieldNotFound,
+    /// [`Error::InvalidField`]
+    InvalidField,
+    /// [`Error::InvalidKey`]
+    InvalidKey,
+    /// [`Error::UnknownKeyId`]
+    UnknownKeyId,
+    /// [`Error::KeyIdMismatch`]
+    KeyIdMismatch,
+    /// [`Error::NoKeyId`]
+    NoKeyId,
+    /// [`Error::KeyMismatch`]
+    KeyMismatch,
+    /// [`Error::MalformedJwe`]
+    MalformedJwe,
+    /// [`Error::UnsupportedJwe`]
+    UnsupportedJwe,
+    /// [`Error::DecryptionFailed`]
+    DecryptionFailed,
+    /// [`Error::TooLarge`]
+    TooLarge,
+    /// [`Error::InvalidEnvelope`]
+    InvalidEnvelope,
+    /// [`Error::BufferTooSmall`]
+    BufferTooSmall,
+    /// [`Error::InvalidSecret`]
+    InvalidSecret,
+    /// [`Error::InvalidRoutes`]
+    InvalidRoutes,
+    /// [`Error::RouteNotFound`]
+    RouteNotFound,
+    /// [`Error::CorrelationIdMismatch`]
+    CorrelationIdMismatch,
+    /// [`Error::Io`]
+    Io,
+}
+
+/// Who is at fault, and the HTTP status a server answers with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Category {
+    /// The peer's message is malformed or refused by policy: 400.
+    BadRequest,
+    /// The peer's message does not authenticate (token, MAC, tag): 401.
+    Unauthenticated,
+    /// No route serves this method and path: 404.
+    NotFound,
+    /// The message is over a size limit: 413.
+    TooLarge,
+    /// The caller's own setup is wrong (keys, paths, routes, secret, files,
+    /// buffers): 500, since the peer cannot fix it.
+    Configuration,
+}
+
+impl Category {
+    /// The HTTP status code for this category.
+    pub const fn http_status(self) -> u16 {
+        match self {
+            Category::BadRequest => 400,
+            Category::Unauthenticated => 401,
+            Category::NotFound => 404,
+            Category::TooLarge => 413,
+            Category::Configuration => 500,
+        }
+    }
+}
+
+impl ErrorKind {
+    /// Every kind, in declaration order.
+    pub const ALL: [ErrorKind; 30] = [
+        ErrorKind::MissingHeader,
+        ErrorKind::DuplicateHeader,
+        ErrorKind::InvalidHeader,
+        ErrorKind::InvalidCorrelationId,
+        ErrorKind::InvalidTime,
+        ErrorKind::UnknownTimeZone,
+        ErrorKind::MalformedToken,
+        ErrorKind::TokenMismatch,
+        ErrorKind::TokenTimeOutsideWindow,
+        ErrorKind::PaddedTokenRefused,
+        ErrorKind::InvalidJson,
+        ErrorKind::InvalidFieldPath,
+        ErrorKind::FieldNotFound,
+        ErrorKind::InvalidField,
+        ErrorKind::InvalidKey,
+        ErrorKind::UnknownKeyId,
+        ErrorKind::KeyIdMismatch,
+        ErrorKind::NoKeyId,
+        ErrorKind::KeyMismatch,
+        ErrorKind::MalformedJwe,
+        ErrorKind::UnsupportedJwe,
+        ErrorKind::DecryptionFailed,
+        ErrorKind::TooLarge,
+        ErrorKind::InvalidEnvelope,
+        ErrorKind::BufferTooSmall,
+        ErrorKind::InvalidSecret,
+        ErrorKind::InvalidRoutes,
+        ErrorKind::RouteNotFound,
+        ErrorKind::CorrelationIdMismatch,
+        ErrorKind::Io,
+    ];
+
+    /// A stable snake_case code, for logs, HTTP bodies and foreign callers.
+    /// Codes never change once released.
+    pub const fn code(self) -> &'static str {
+        match self {
+            ErrorKind::MissingHeader => "missing_header",
+            ErrorKind::DuplicateHeader => "duplicate_header",
+            ErrorKind::InvalidHeader => "invalid_header",
+            ErrorKind::InvalidCorrelationId => "invalid_correlation_id",
+            ErrorKind::InvalidTime => "invalid_time",
+            ErrorKind::UnknownTimeZone => "unknown_time_zone",
+            ErrorKind::MalformedToken => "malformed_token",
+            ErrorKind::TokenMismatch => "token_mismatch",
+            ErrorKind::TokenTimeOutsideWindow => "token_time_outside_window",
+            ErrorKind::PaddedTokenRefused => "padded_token_refused",
+            ErrorKind::InvalidJson => "invalid_json",
+            ErrorKind::InvalidFieldPath => "invalid_field_path",
+            ErrorKind::FieldNotFound => "field_not_found",
+            ErrorKind::InvalidField => "invalid_field",
+            ErrorKind::InvalidKey => "invalid_key",
+            ErrorKind::UnknownKeyId => "unknown_key_id",
+            ErrorKind::KeyIdMismatch => "key_id_mismatch",
+            ErrorKind::NoKeyId => "no_key_id",
+            ErrorKind::KeyMismatch => "key_mismatch",
+            ErrorKind::MalformedJwe => "malformed_jwe",
+            ErrorKind::UnsupportedJwe => "unsupported_jwe",
+            ErrorKind::DecryptionFailed => "decryption_failed",
+            ErrorKind::TooLarge => "too_large",
+            ErrorKind::InvalidEnvelope => "invalid_envelope",
+            ErrorKind::BufferTooSmall => "buffer_too_small",
+            ErrorKind::InvalidSecret => "invalid_secret",
+            ErrorKind::InvalidRoutes => "invalid_routes",
+            ErrorKind::RouteNotFound => "route_not_found",
+            ErrorKind::CorrelationIdMismatch => "correlation_id_mismatch",
+            ErrorKind::Io => "io",
+        }
+    }
+
+    /// The category, and through it the HTTP status.
+    pub const fn category(self) -> Category {
+        match self {
+            ErrorKind::MissingHeader
+            | ErrorKind::DuplicateHeader
+            | ErrorKind::InvalidHeader
+            | ErrorKind::InvalidCorrelationId
+            | ErrorKind::InvalidTime
+            | ErrorKind::UnknownTimeZone
+            | ErrorKind::MalformedToken
+            | ErrorKind::InvalidJson
+            | ErrorKind::FieldNotFound
+            | ErrorKind::InvalidField
+            | ErrorKind::UnknownKeyId
+            | ErrorKind::KeyIdMismatch
+            | ErrorKind::NoKeyId
+            | ErrorKind::KeyMismatch
+            | ErrorKind::MalformedJwe
+            | ErrorKind::UnsupportedJwe
+            | ErrorKind::InvalidEnvelope
+            | ErrorKind::CorrelationIdMismatch => Category::BadRequest,
+            ErrorKind::TokenMismatch
+            | ErrorKind::TokenTimeOutsideWindow
+            | ErrorKind::PaddedTokenRefused
+            | ErrorKind::DecryptionFailed => Category::Unauthenticated,
+            ErrorKind::RouteNotFound => Category::NotFound,
+            ErrorKind::TooLarge => Category::TooLarge,
+            ErrorKind::InvalidFieldPath
+            | ErrorKind::InvalidKey
+            | ErrorKind::BufferTooSmall
+            | ErrorKind::InvalidSecret
+            | ErrorKind::InvalidRoutes
+            | ErrorKind::Io => Category::Configuration,
+        }
+    }
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+impl Error {
+    /// The kind of this error.
+    pub const fn kind(&self) -> ErrorKind {
+        match self {
+            Error::MissingHeader(_) => ErrorKind::MissingHeader,
+            Error::DuplicateHeader(_) => ErrorKind::DuplicateHeader,
+            Error::InvalidHeader { .. } => ErrorKind::InvalidHeader,
+            Error::InvalidCorrelationId { .. } => ErrorKind::InvalidCorrelationId,
+            Error::InvalidTime { .. } => ErrorKind::InvalidTime,
+            Error::UnknownTimeZone { .. } => ErrorKind::UnknownTimeZone,
+            Error::MalformedToken { .. } => ErrorKind::MalformedToken,
+            Error::TokenMismatch => ErrorKind::TokenMismatch,
+            Error::TokenTimeOutsideWindow { .. } => ErrorKind::TokenTimeOutsideWindow,
+            Error::PaddedTokenRefused => ErrorKind::PaddedTokenRefused,
+            Error::InvalidJson { .. } => ErrorKind::InvalidJson,
+            Error::InvalidFieldPath { .. } => ErrorKind::InvalidFieldPath,
+            Error::FieldNotFound { .. } => ErrorKind::FieldNotFound,
+            Error::InvalidField { .. } => ErrorKind::InvalidField,
+            Error::InvalidKey { .. } => ErrorKind::InvalidKey,
+            Error::UnknownKeyId { .. } => ErrorKind::UnknownKeyId,
+            Error::KeyIdMismatch { .. } => ErrorKind::KeyIdMismatch,
+            Error::NoKeyId => ErrorKind::NoKeyId,
+            Error::KeyMismatch { .. } => ErrorKind::KeyMismatch,
+            Error::MalformedJwe { .. } => ErrorKind::MalformedJwe,
+            Error::UnsupportedJwe { .. } => ErrorKind::UnsupportedJwe,
+            Error::DecryptionFailed => ErrorKind::DecryptionFailed,
+            Error::TooLarge { .. } => ErrorKind::TooLarge,
+            Error::InvalidEnvelope { .. } => ErrorKind::InvalidEnvelope,
+            Error::BufferTooSmall { .. } => ErrorKind::BufferTooSmall,
+            Error::InvalidSecret { .. } => ErrorKind::InvalidSecret,
+            Error::InvalidRoutes { .. } => ErrorKind::InvalidRoutes,
+            Error::RouteNotFound { .. } => ErrorKind::RouteNotFound,
+            Error::CorrelationIdMismatch => ErrorKind::CorrelationIdMismatch,
+            Error::Io { .. } => ErrorKind::Io,
+        }
+    }
+
+    /// The stable code of this error's kind.
+    pub const fn code(&self) -> &'static str {
+        self.kind().code()
+    }
+
+    /// The category of this error's kind.
+    pub const fn category(&self) -> Category {
+        self.kind().category()
+    }
+
+    pub(crate) fn invalid_key(problem: KeyProblem, reason: impl Into<String>) -> Error {
+        Error::InvalidKey {
+            problem,
+            reason: reason.into(),
+        }
+    }
+
+    /// The same error with `context: ` before an [`Error::InvalidKey`]'s
+    /// reason (which key of a set, which file); other errors unchanged.
+    pub(crate) fn in_key(self, context: impl fmt::Display) -> Error {
+        match self {
+            Error::InvalidKey { problem, reason } => Error::InvalidKey {
+                problem,
+                reason: format!("{context}: {reason}"),
+            },
+            other => other,
+        }
+    }
+}
+
+/// At most this many characters of an input are quoted in an error.
+const QUOTE_MAX: usize = 40;
+
+/// `text` for an error message: escaped, and cut to a short prefix so that
+/// no long input (a key file, a document) reaches a log through an error.
+pub(crate) fn quoted(text: &str) -> String {
+    let mut out: String = text.chars().take(QUOTE_MAX).collect();
+    if out.len() < text.len() {
+        out.push_str("...");
+    }
+    out.escape_debug().to_string()
 }
 
 impl fmt::Display for Error {
@@ -153,11 +542,8 @@ impl fmt::Display for Error {
                 offset_ms,
                 max_skew_ms,
             } => {
-                let (dir, abs) = if *offset_ms < 0 {
-                    ("behind", offset_ms.unsigned_abs())
-                } else {
-                    ("ahead of", offset_ms.unsigned_abs())
-                };
+                let dir = if *offset_ms < 0 { "behind" } else { "ahead of" };
+                let abs = offset_ms.unsigned_abs();
                 write!(
                     f,
                     "transaction token: its time is {}.{:03} s {dir} the verifier's clock, \
@@ -172,21 +558,17 @@ impl fmt::Display for Error {
             ),
             Error::InvalidJson { reason } => write!(f, "invalid JSON: {reason}"),
             Error::InvalidFieldPath { path, reason } => {
-                write!(f, "field path '{}': {reason}", path.escape_debug())
+                write!(f, "field path '{path}': {reason}")
             }
-            Error::FieldNotFound { path } => {
-                write!(f, "field path '{}' matched nothing", path.escape_debug())
-            }
-            Error::InvalidField { path, reason } => {
-                write!(f, "field '{}': {reason}", path.escape_debug())
-            }
-            Error::InvalidKey { reason } => write!(f, "key: {reason}"),
-            Error::UnknownKeyId { key_id } => {
-                write!(f, "no key with id '{}' is held", key_id.escape_debug())
-            }
-            Error::NoKeyId => {
-                f.write_str("the JWE names no key id (kid) and no X-KM-Crypto-Key-Id was given")
-            }
+            Error::FieldNotFound { path } => write!(f, "field path '{path}' matched nothing"),
+            Error::InvalidField { path, reason } => write!(f, "field '{path}': {reason}"),
+            Error::InvalidKey { reason, .. } => write!(f, "key: {reason}"),
+            Error::UnknownKeyId { key_id } => write!(f, "no key with id '{key_id}' is held"),
+            Error::KeyIdMismatch { expected } => write!(
+                f,
+                "the JWE's kid names another key than the key id named ({expected})"
+            ),
+            Error::NoKeyId => f.write_str("the JWE names no key id (kid) to pick its key by"),
             Error::KeyMismatch { reason } => write!(f, "key does not fit the JWE: {reason}"),
             Error::MalformedJwe { reason } => write!(f, "malformed JWE: {reason}"),
             Error::UnsupportedJwe { reason } => write!(f, "JWE refused: {reason}"),
@@ -201,11 +583,27 @@ impl fmt::Display for Error {
                 f,
                 "output buffer too small: {needed} bytes needed, {available} available"
             ),
+            Error::InvalidSecret { reason } => write!(f, "project secret: {reason}"),
+            Error::InvalidRoutes { reason } => write!(f, "route table: {reason}"),
+            Error::RouteNotFound { method, path } => {
+                write!(f, "no route for {method} {path}")
+            }
+            Error::CorrelationIdMismatch => f.write_str(
+                "X-KM-Correlation-Id: the response's id is not the request's",
+            ),
+            Error::Io { what, source } => write!(f, "cannot read {what}: {}", source.get()),
         }
     }
 }
 
-impl std::error::Error for Error {}
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Io { source, .. } => Some(source.get()),
+            _ => None,
+        }
+    }
+}
 
 /// The crate's result type.
 pub type Result<T, E = Error> = core::result::Result<T, E>;

@@ -7,7 +7,7 @@ use core::fmt;
 use core::str::FromStr;
 
 use crate::error::{Error, Result};
-use crate::headers::HeaderName;
+use crate::header_name::HeaderName;
 
 /// Checks `value` is exactly `N` bytes, each accepted by `allowed`.
 pub(crate) fn fixed_ascii<const N: usize>(
@@ -36,7 +36,7 @@ pub(crate) fn ascii_str(b: &[u8]) -> &str {
 macro_rules! header_id {
     (
         $(#[$doc:meta])*
-        $name:ident, $len:literal, $header:expr, $allowed:expr, $alphabet:literal
+        $name:ident, $len:literal, $header:expr, $allowed:expr, $alphabet:literal, $debug:expr
     ) => {
         $(#[$doc])*
         #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -70,7 +70,8 @@ macro_rules! header_id {
 
         impl fmt::Debug for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                write!(f, concat!(stringify!($name), "({:?})"), self.as_str())
+                let debug: fn(&str) -> &str = $debug;
+                write!(f, concat!(stringify!($name), "({:?})"), debug(self.as_str()))
             }
         }
 
@@ -90,17 +91,20 @@ header_id!(
     15,
     HeaderName::UserAspId,
     |c: u8| c.is_ascii_alphanumeric(),
-    "an ASCII letter or digit"
+    "an ASCII letter or digit",
+    |v| v
 );
 
 header_id!(
     /// `X-KM-Access-Key`: the project's 40-character access key. It is sent
-    /// on the wire and so is not a secret, but it is printed only on request.
+    /// on the wire and so is not a secret, but it is printed only on request
+    /// ([`AccessKey::as_str`], `Display`): `Debug` shows `[redacted]`.
     AccessKey,
     40,
     HeaderName::AccessKey,
     |c: u8| c.is_ascii_graphic(),
-    "a visible ASCII character"
+    "a visible ASCII character",
+    |_| "[redacted]"
 );
 
 header_id!(
@@ -110,7 +114,8 @@ header_id!(
     32,
     HeaderName::CryptoKeyId,
     |c: u8| c.is_ascii_alphanumeric() || c == b'-' || c == b'_',
-    "an ASCII letter, digit, '-' or '_'"
+    "an ASCII letter, digit, '-' or '_'",
+    |v| v
 );
 
 #[cfg(test)]
@@ -131,6 +136,7 @@ mod tests {
             e.to_string(),
             "X-KM-Crypto-Key-Id: character 31 is not an ASCII letter, digit, '-' or '_'"
         );
+        assert_eq!(format!("{:?}", AccessKey::parse(&k).unwrap()), "AccessKey(\"[redacted]\")");
         // Multi-byte characters are counted as characters, not bytes.
         let e = AspId::parse("00017000000200é").unwrap_err();
         assert_eq!(

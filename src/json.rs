@@ -3,10 +3,11 @@
 //! from, so a caller can replace some values and keep every other byte.
 
 use std::borrow::Cow;
+use std::collections::HashSet;
 use std::fmt;
 
 use serde::Deserialize;
-use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::de::{Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
 use crate::error::{Error, Result};
@@ -54,7 +55,7 @@ pub(crate) fn offset_in(doc: &str, part: &str) -> usize {
     (part.as_ptr() as usize).saturating_sub(doc.as_ptr() as usize)
 }
 
-/// The members of an object in document order; a repeated name is an error.
+/// The members of an object in document order.
 pub(crate) struct Members<'a>(pub Vec<(Cow<'a, str>, &'a RawValue)>);
 
 /// A JSON string, borrowed where it has no escapes.
@@ -72,9 +73,6 @@ impl<'de> Deserialize<'de> for Members<'de> {
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Members<'de>, A::Error> {
                 let mut out: Vec<(Cow<'de, str>, &'de RawValue)> = Vec::new();
                 while let Some(Name(name)) = map.next_key::<Name<'de>>()? {
-                    if out.iter().any(|(n, _)| *n == name) {
-                        return Err(de::Error::custom("a member name is repeated"));
-                    }
                     let value: &'de RawValue = map.next_value()?;
                     out.push((name, value));
                 }
@@ -85,23 +83,23 @@ impl<'de> Deserialize<'de> for Members<'de> {
     }
 }
 
-/// The members of a raw object value.
+/// The members of a raw object value; a repeated name is an error (found
+/// with a hash set: linear in the number of members).
 pub(crate) fn members(raw: &RawValue) -> Result<Members<'_>> {
-    serde_json::from_str::<Members<'_>>(raw.get()).map_err(|e| duplicate_or_json(&e))
-}
-
-fn duplicate_or_json(e: &serde_json::Error) -> Error {
-    if e.to_string().starts_with("a member name is repeated") {
-        Error::InvalidJson {
-            reason: format!(
-                "a member name is repeated in one object (line {} column {})",
-                e.line(),
-                e.column()
-            ),
+    let members =
+        serde_json::from_str::<Members<'_>>(raw.get()).map_err(|e| json_error(&e))?;
+    let mut seen = HashSet::with_capacity(members.0.len());
+    for (name, value) in &members.0 {
+        if !seen.insert(name.as_ref()) {
+            return Err(Error::InvalidJson {
+                reason: format!(
+                    "a member name is repeated in one object (the value at byte {} of the object)",
+                    offset_in(raw.get(), value.get())
+                ),
+            });
         }
-    } else {
-        json_error(e)
     }
+    Ok(members)
 }
 
 /// The elements of a raw array value.

@@ -1,18 +1,55 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+#![deny(unreachable_pub)]
 
-pub mod correlation;
-pub mod envelope;
-pub mod error;
-pub mod fields;
-pub mod headers;
-pub mod ids;
+// Layers, each importing only those before it:
+// error (and header_name) -> ids, time, secret, correlation, token
+// -> headers -> jwe::enc, jwe::alg -> keys -> jwe (sealer, opener)
+// -> keyring -> fields, envelope -> routes -> exchange.
+// Every module is private; the crate root re-exports one path per type.
+
+mod correlation;
+mod envelope;
+mod error;
+mod exchange;
+mod fields;
+mod header_name;
+mod headers;
+mod ids;
 mod json;
-pub mod jwe;
-pub mod keyring;
-pub mod rsa;
-pub mod time;
-pub mod token;
+mod jwe;
+mod keyring;
+mod keys;
+mod routes;
+mod secret;
+mod time;
+mod token;
 
-pub use error::{Error, Result};
+pub use correlation::{CorrelationId, CorrelationIdGenerator};
+pub use envelope::{
+    ENVELOPE_MEMBER, open_envelope, seal_envelope, seal_envelope_with_rng,
+};
+pub use error::{Category, Error, ErrorKind, IoError, KeyProblem, Result};
+pub use exchange::{
+    AcceptedRequest, Client, PreparedRequest, PreparedResponse, Server,
+};
+pub use fields::{FieldPath, Fields};
+pub use header_name::HeaderName;
+pub use headers::{HeaderBuilder, RequestHeaders, verify_request};
+pub use ids::{AccessKey, AspId, CryptoKeyId};
+pub use jwe::{
+    ContentEncryption, ContentType, KeyManagement, KeySelection, MAX_COMPACT_LEN, MAX_HEADER_LEN,
+    Opened, Opener, ProtectedHeader, Sealer, peek_header,
+};
+pub use keyring::{
+    KeyEntry, KeyFile, Keyring, SharedKeyring, generate_jwks, generate_jwks_with_rng,
+};
+pub use keys::{
+    KeyMaterial, KeyPassword, MIN_RSA_BITS, RsaPrivateComponents, RsaPrivateKey, RsaPublicKey,
+    SymmetricKey,
+};
+pub use routes::{RequestProtection, ResponseProtection, Route, RouteMatch, RouteTable};
+pub use secret::ProjectSecret;
+pub use time::{Clock, DateTime, SystemClock, TimeFormat, TimeText, TimeZone};
+pub use token::{AcceptedForms, TokenForm, TokenSigner, TranToken, VerifyOptions};

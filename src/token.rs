@@ -4,12 +4,11 @@
 //! base64 (43 characters). The guide's sample is 67 characters, the same MAC
 //! with its `=` padding. A [`TokenSigner`] emits the 66-character form unless
 //! asked for [`TokenForm::Padded`]; verification accepts both unless
-//! [`VerifyOptions::strict`] is set.
+//! [`VerifyOptions::forms`] says [`AcceptedForms::UnpaddedOnly`].
 //!
 //! ```
-//! use std::time::{Duration, SystemTime};
-//! use konaplate_crypto::time::{DateTime, TimeFormat, TimeZone};
-//! use konaplate_crypto::token::{ProjectSecret, TokenForm, TokenSigner, TranToken, VerifyOptions};
+//! use std::time::SystemTime;
+//! use konaplate_crypto::{ProjectSecret, TimeZone, TokenForm, TokenSigner, TranToken, VerifyOptions};
 //!
 //! let signer = TokenSigner::new(&ProjectSecret::from("my project secret"));
 //! let body = br#"{"cardApplyNo":"2022110812081460812345","userId":1}"#;
@@ -32,10 +31,10 @@ use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD};
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
-use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
 use crate::ids::ascii_str;
+use crate::secret::ProjectSecret;
 use crate::time::{DateTime, TimeFormat, TimeZone, unix_millis};
 
 type HmacSha256 = Hmac<Sha256>;
@@ -44,43 +43,6 @@ const PREFIX: &[u8] = b"KMV1:";
 const MAC_LEN: usize = 32;
 /// Characters before the MAC: `KMV1:` + 17 digits + `:`.
 const HEAD_LEN: usize = 5 + 17 + 1;
-
-/// The project's secret key: the HMAC key of the transaction token.
-///
-/// Its bytes are the secret string's UTF-8 bytes, used as they are (not
-/// base64-decoded). It is wiped from memory when dropped and never printed.
-#[derive(Clone)]
-pub struct ProjectSecret(Zeroizing<Vec<u8>>);
-
-impl ProjectSecret {
-    /// Takes ownership of the secret's bytes.
-    pub fn new(bytes: Vec<u8>) -> ProjectSecret {
-        ProjectSecret(Zeroizing::new(bytes))
-    }
-
-    /// The secret's bytes, for building a MAC key.
-    pub fn expose_secret(&self) -> &[u8] {
-        &self.0
-    }
-}
-
-impl From<String> for ProjectSecret {
-    fn from(s: String) -> ProjectSecret {
-        ProjectSecret::new(s.into_bytes())
-    }
-}
-
-impl From<&str> for ProjectSecret {
-    fn from(s: &str) -> ProjectSecret {
-        ProjectSecret::new(s.as_bytes().to_vec())
-    }
-}
-
-impl fmt::Debug for ProjectSecret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("ProjectSecret([redacted])")
-    }
-}
 
 /// Which of the two token lengths to emit.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -229,49 +191,79 @@ impl FromStr for TranToken {
     }
 }
 
-/// What [`TokenSigner::verify`] accepts.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Which token lengths a verifier accepts.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum AcceptedForms {
+    /// Both the 66-character form and the padded 67-character one (the default).
+    #[default]
+    Both,
+    /// Only the 66-character form the header table defines.
+    UnpaddedOnly,
+}
+
+/// What a verifier accepts: the skew, the token forms and any time zones
+/// beyond `UTC` and `KST`.
+///
+/// The fields are public; the `with_*` methods are for chaining and are
+/// `#[must_use]`, so a call whose result is dropped does not compile quietly.
+///
+/// ```
+/// use std::time::Duration;
+/// use konaplate_crypto::{AcceptedForms, TimeZone, VerifyOptions};
+///
+/// let options = VerifyOptions::default()
+///     .with_max_skew(Duration::from_secs(60))
+///     .with_forms(AcceptedForms::UnpaddedOnly)
+///     .with_extra_zone(TimeZone::fixed("JST", 9 * 3600)?);
+/// assert_eq!(options.max_skew, Duration::from_secs(60));
+///
+/// let mut options = VerifyOptions::default();
+/// options.max_skew = Duration::from_secs(30);
+/// # Ok::<(), konaplate_crypto::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct VerifyOptions {
-    max_skew: Duration,
-    strict: bool,
+    /// How far the token time may be from the verifier's clock, either way
+    /// (inclusive). Default 300 seconds.
+    pub max_skew: Duration,
+    /// Which token lengths are accepted. Default both.
+    pub forms: AcceptedForms,
+    /// Named fixed-offset zones accepted in `X-KM-Time-Zone` besides `UTC`
+    /// and `KST`. Default none.
+    pub extra_zones: Vec<TimeZone>,
 }
 
 impl Default for VerifyOptions {
-    /// 300 seconds of skew either way; both token forms.
     fn default() -> Self {
         VerifyOptions {
             max_skew: Duration::from_secs(300),
-            strict: false,
+            forms: AcceptedForms::Both,
+            extra_zones: Vec::new(),
         }
     }
 }
 
 impl VerifyOptions {
-    /// The defaults: 300 seconds of skew, both forms.
-    pub fn new() -> Self {
-        VerifyOptions::default()
-    }
-
-    /// How far the token time may be from the verifier's clock, either way.
-    pub fn max_skew(mut self, skew: Duration) -> Self {
-        self.max_skew = skew;
+    /// These options with `max_skew`.
+    #[must_use]
+    pub fn with_max_skew(mut self, max_skew: Duration) -> Self {
+        self.max_skew = max_skew;
         self
     }
 
-    /// Accept only the 66-character form the header table defines.
-    pub fn strict(mut self) -> Self {
-        self.strict = true;
+    /// These options with `forms`.
+    #[must_use]
+    pub fn with_forms(mut self, forms: AcceptedForms) -> Self {
+        self.forms = forms;
         self
     }
 
-    /// The allowed skew.
-    pub fn skew(&self) -> Duration {
-        self.max_skew
-    }
-
-    /// Whether only the 66-character form is accepted.
-    pub fn is_strict(&self) -> bool {
-        self.strict
+    /// These options, also accepting the zone `zone`.
+    #[must_use]
+    pub fn with_extra_zone(mut self, zone: TimeZone) -> Self {
+        self.extra_zones.push(zone);
+        self
     }
 }
 
@@ -361,14 +353,20 @@ impl TokenSigner {
         zone: TimeZone,
         options: &VerifyOptions,
     ) -> Result<()> {
-        if options.strict && token.form == TokenForm::Padded {
+        if options.forms == AcceptedForms::UnpaddedOnly && token.form == TokenForm::Padded {
             return Err(Error::PaddedTokenRefused);
         }
         let mut mac = self.mac.clone();
         mac.update(body);
         mac.verify_slice(&token.mac)
             .map_err(|_| Error::TokenMismatch)?;
-        let offset_ms = token.time.to_unix_millis(zone) - unix_millis(now)?;
+        let offset_ms = token
+            .time
+            .to_unix_millis(zone)
+            .checked_sub(unix_millis(now)?)
+            .ok_or_else(|| Error::InvalidTime {
+                reason: "the verifier's clock is too far from the token time to compare".into(),
+            })?;
         let max_skew_ms = i64::try_from(options.max_skew.as_millis()).unwrap_or(i64::MAX);
         if offset_ms.unsigned_abs() > max_skew_ms.unsigned_abs() {
             return Err(Error::TokenTimeOutsideWindow {

@@ -12,10 +12,7 @@
 //! gets the error and no output, never a half-processed document.
 //!
 //! ```
-//! use konaplate_crypto::fields::Fields;
-//! use konaplate_crypto::ids::CryptoKeyId;
-//! use konaplate_crypto::jwe::ContentEncryption;
-//! use konaplate_crypto::keyring::{Keyring, generate_jwks};
+//! use konaplate_crypto::{ContentEncryption, CryptoKeyId, Fields, KeySelection, Keyring, generate_jwks};
 //!
 //! let kid = CryptoKeyId::parse("0123456789abcdef0123456789abcdef")?;
 //! let keyring = Keyring::from_jwks(&generate_jwks(&kid, ContentEncryption::A256Gcm))?;
@@ -27,7 +24,7 @@
 //! assert!(sent.starts_with(br#"{"code":"000_000", "mobileCardNo":"eyJ"#));
 //!
 //! // SDK: decrypt them; the document is restored.
-//! let received = fields.decrypt(&sent, &keyring.opener(Some(&kid)))?;
+//! let received = fields.decrypt(&sent, &keyring.opener(KeySelection::Named(kid)))?;
 //! assert_eq!(&received[..], &response[..]);
 //! # Ok::<(), konaplate_crypto::Error>(())
 //! ```
@@ -42,7 +39,8 @@ pub use path::FieldPath;
 
 use crate::error::{Error, Result};
 use crate::json::{self, Kind};
-use crate::jwe::{Opener, Sealer};
+use crate::error::quoted;
+use crate::jwe::{ContentType, Opener, Sealer};
 
 /// A set of field paths to encrypt or decrypt, parsed once.
 #[derive(Clone, Debug)]
@@ -82,6 +80,7 @@ impl Fields {
     }
 
     /// Makes a path that matches nothing an error ([`Error::FieldNotFound`]).
+    #[must_use]
     pub fn strict(mut self) -> Fields {
         self.strict = true;
         self
@@ -100,7 +99,7 @@ impl Fields {
             let found = path.select(root)?;
             if found.is_empty() && self.strict {
                 return Err(Error::FieldNotFound {
-                    path: path.to_string(),
+                    path: quoted(path.as_str()),
                 });
             }
             spans.extend(found.into_iter().map(|raw| Span {
@@ -131,12 +130,12 @@ impl Fields {
     fn path_text(&self, i: usize) -> String {
         self.paths
             .get(i)
-            .map(ToString::to_string)
+            .map(|p| quoted(p.as_str()))
             .unwrap_or_default()
     }
 
     /// Encrypts every matched value with `sealer`; IVs from the thread's CSPRNG.
-    pub fn encrypt(&self, doc: &[u8], sealer: &Sealer<'_>) -> Result<Vec<u8>> {
+    pub fn encrypt(&self, doc: &[u8], sealer: &Sealer) -> Result<Vec<u8>> {
         self.encrypt_with_rng(doc, sealer, &mut rand::rng())
     }
 
@@ -144,7 +143,7 @@ impl Fields {
     pub fn encrypt_with_rng<R: CryptoRng + ?Sized>(
         &self,
         doc: &[u8],
-        sealer: &Sealer<'_>,
+        sealer: &Sealer,
         rng: &mut R,
     ) -> Result<Vec<u8>> {
         let doc = utf8(doc)?;
@@ -154,9 +153,9 @@ impl Fields {
             let jwe = match json::kind(span.raw) {
                 Kind::String => {
                     let text = json::string_content(span.raw)?;
-                    sealer.seal_with_rng(text.as_bytes(), false, rng)?
+                    sealer.seal_with_rng(text.as_bytes(), ContentType::Text, rng)?
                 }
-                _ => sealer.seal_with_rng(span.raw.get().as_bytes(), true, rng)?,
+                _ => sealer.seal_with_rng(span.raw.get().as_bytes(), ContentType::Json, rng)?,
             };
             // A compact JWE is base64url and dots: nothing to escape.
             replacements.push(format!("\"{jwe}\""));
@@ -166,7 +165,7 @@ impl Fields {
 
     /// Decrypts every matched value with `opener`. Each must be a JSON
     /// string holding a compact JWE.
-    pub fn decrypt(&self, doc: &[u8], opener: &Opener<'_>) -> Result<Zeroizing<Vec<u8>>> {
+    pub fn decrypt(&self, doc: &[u8], opener: &Opener) -> Result<Zeroizing<Vec<u8>>> {
         let doc = utf8(doc)?;
         let spans = self.spans(doc)?;
         let mut replacements = Vec::with_capacity(spans.len());

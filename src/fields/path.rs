@@ -6,7 +6,7 @@ use core::str::FromStr;
 
 use serde_json::value::RawValue;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, quoted};
 use crate::json::{self, Kind};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -20,7 +20,7 @@ enum Segment {
 /// A parsed field path.
 ///
 /// ```
-/// use konaplate_crypto::fields::FieldPath;
+/// use konaplate_crypto::FieldPath;
 /// for p in ["mobileCardNo", "$.par", "cardDataInfo[*].par", "$['odd.name'][0]"] {
 ///     assert_eq!(FieldPath::parse(p)?.as_str(), p);
 /// }
@@ -37,7 +37,7 @@ impl FieldPath {
     /// Parses a path.
     pub fn parse(text: &str) -> Result<FieldPath> {
         let bad = |reason: String| Error::InvalidFieldPath {
-            path: text.to_owned(),
+            path: quoted(text),
             reason,
         };
         if text.len() > 1024 {

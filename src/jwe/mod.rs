@@ -1,28 +1,30 @@
 //! JWE compact serialization (RFC 7516) with the platform's allow-list:
 //! `alg` `dir` or `RSA-OAEP-256`, `enc` `A128GCM` or `A256GCM`.
 //!
-//! A [`Sealer`] encrypts with one key; an [`Opener`] decrypts, picking the
-//! key by the JWE's `kid`, else by the `X-KM-Crypto-Key-Id` it was given.
+//! A [`Sealer`] encrypts with one key; an [`Opener`] decrypts with the key
+//! a [`KeySelection`] picks (SPEC section 5: the key the caller names wins
+//! over the message's own `kid`). Both own what they need and are cheap to
+//! clone, `Send` and `Sync`.
 //!
 //! ```
-//! use konaplate_crypto::ids::CryptoKeyId;
-//! use konaplate_crypto::jwe::ContentEncryption;
-//! use konaplate_crypto::keyring::{Keyring, generate_jwks};
+//! use konaplate_crypto::{ContentEncryption, ContentType, CryptoKeyId, KeySelection, Keyring, generate_jwks};
 //!
 //! let kid = CryptoKeyId::parse("0123456789abcdef0123456789abcdef")?;
 //! let keyring = Keyring::from_jwks(&generate_jwks(&kid, ContentEncryption::A256Gcm))?;
 //!
-//! let jwe = keyring.sealer(&kid)?.seal(b"4111111111111111", false)?;
-//! let opened = keyring.opener(None).open(&jwe)?;
+//! let jwe = keyring.sealer(&kid)?.seal(b"4111111111111111", ContentType::Text)?;
+//! let opened = keyring.opener(KeySelection::Named(kid)).open(&jwe)?;
 //! assert_eq!(opened.plaintext(), b"4111111111111111");
 //! assert_eq!(opened.header().kid(), Some(kid.as_str()));
 //! # Ok::<(), konaplate_crypto::Error>(())
 //! ```
 
-pub mod alg;
+pub(crate) mod alg;
 mod compact;
-pub mod enc;
+pub(crate) mod enc;
 mod header;
+
+use std::sync::Arc;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -34,30 +36,42 @@ pub use compact::{MAX_COMPACT_LEN, MAX_HEADER_LEN};
 pub use enc::ContentEncryption;
 pub use header::ProtectedHeader;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, quoted};
 use crate::ids::CryptoKeyId;
 use crate::jwe::enc::aes_gcm::{ContentCipher, IV_LEN};
-use crate::keyring::{KeyMaterial, Keyring, SymmetricKey};
-use crate::rsa::{Oaep, RsaPublicKey};
+use crate::keys::{KeyMaterial, Oaep, RsaPublicKey, SymmetricKey};
 
-/// Encrypts plaintexts into JWE compact strings with one key.
-#[derive(Clone, Copy, Debug)]
-pub struct Sealer<'k> {
-    kind: SealerKind<'k>,
+/// What a plaintext is, which decides the `cty` of its JWE.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum ContentType {
+    /// Bytes or text taken as they are (no `cty`): a string field's
+    /// content, a whole body.
+    #[default]
+    Text,
+    /// JSON text of any type (`"cty":"json"`): a non-string field, restored
+    /// as JSON on decryption.
+    Json,
 }
 
-#[derive(Clone, Copy, Debug)]
-enum SealerKind<'k> {
-    Dir(&'k SymmetricKey),
+/// Encrypts plaintexts into JWE compact strings with one key. Cheap to
+/// clone, `Send` and `Sync`.
+#[derive(Clone, Debug)]
+pub struct Sealer {
+    kind: SealerKind,
+}
+
+#[derive(Clone, Debug)]
+enum SealerKind {
+    Dir(SymmetricKey),
     RsaOaep256 {
-        key: &'k RsaPublicKey,
+        key: RsaPublicKey,
         enc: ContentEncryption,
     },
 }
 
-impl<'k> Sealer<'k> {
+impl Sealer {
     /// A sealer for `alg: "dir"` with a symmetric key.
-    pub fn dir(key: &'k SymmetricKey) -> Sealer<'k> {
+    pub fn dir(key: SymmetricKey) -> Sealer {
         Sealer {
             kind: SealerKind::Dir(key),
         }
@@ -66,17 +80,32 @@ impl<'k> Sealer<'k> {
     /// A sealer for `alg: "RSA-OAEP-256"` to `key` (the server certificate's
     /// public key, when sealing requests to the platform), with `enc`
     /// (`A128GCM` is what the platform's public clients send).
-    pub fn rsa_oaep_256(key: &'k RsaPublicKey, enc: ContentEncryption) -> Sealer<'k> {
+    pub fn rsa_oaep_256(key: RsaPublicKey, enc: ContentEncryption) -> Sealer {
         Sealer {
             kind: SealerKind::RsaOaep256 { key, enc },
         }
     }
 
+    /// The sealer `material` offers: `dir` for a symmetric key,
+    /// `RSA-OAEP-256` with `A128GCM` to an RSA public key (change with
+    /// [`Sealer::with_enc`]). Material holding only a private key cannot seal.
+    pub fn for_material(material: &KeyMaterial) -> Result<Sealer> {
+        if let Some(key) = material.symmetric() {
+            return Ok(Sealer::dir(key.clone()));
+        }
+        match material.rsa_seal_to() {
+            Some(key) => Ok(Sealer::rsa_oaep_256(key.clone(), ContentEncryption::A128Gcm)),
+            None => Err(Error::KeyMismatch {
+                reason: "this entry holds no public key to seal to (only a private key)".into(),
+            }),
+        }
+    }
+
     /// The same sealer with content encryption `enc`. A symmetric key
     /// serves only its own `enc`.
-    pub fn with_enc(self, enc: ContentEncryption) -> Result<Sealer<'k>> {
+    pub fn with_enc(self, enc: ContentEncryption) -> Result<Sealer> {
         match self.kind {
-            SealerKind::Dir(key) if key.enc() == enc => Ok(self),
+            SealerKind::Dir(ref key) if key.enc() == enc => Ok(self),
             SealerKind::Dir(key) => Err(Error::KeyMismatch {
                 reason: format!("the key is for {}, not {}", key.enc().name(), enc.name()),
             }),
@@ -85,10 +114,9 @@ impl<'k> Sealer<'k> {
     }
 
     /// Encrypts `plaintext` with a fresh random IV (and, for RSA, a fresh
-    /// content key) from the thread's CSPRNG. `json` marks the plaintext as
-    /// JSON text (`"cty":"json"`).
-    pub fn seal(&self, plaintext: &[u8], json: bool) -> Result<String> {
-        self.seal_with_rng(plaintext, json, &mut rand::rng())
+    /// content key) from the thread's CSPRNG.
+    pub fn seal(&self, plaintext: &[u8], content: ContentType) -> Result<String> {
+        self.seal_with_rng(plaintext, content, &mut rand::rng())
     }
 
     /// As [`Sealer::seal`], drawing from `rng` the content key (RSA only)
@@ -97,12 +125,14 @@ impl<'k> Sealer<'k> {
     pub fn seal_with_rng<R: CryptoRng + ?Sized>(
         &self,
         plaintext: &[u8],
-        json: bool,
+        content: ContentType,
         rng: &mut R,
     ) -> Result<String> {
+        let json = content == ContentType::Json;
         let mut iv = [0u8; IV_LEN];
-        match self.kind {
+        match &self.kind {
             SealerKind::Dir(key) => {
+                let key = key.inner();
                 let header = if json {
                     &key.headers.json
                 } else {
@@ -112,9 +142,9 @@ impl<'k> Sealer<'k> {
                 assemble(header, &[], &key.cipher, &iv, plaintext)
             }
             SealerKind::RsaOaep256 { key, enc } => {
-                let (cipher, wrapped) = alg::rsa_oaep::new_content_key(key, enc, rng)?;
+                let (cipher, wrapped) = alg::rsa_oaep::new_content_key(key, *enc, rng)?;
                 rng.fill_bytes(&mut iv);
-                let header = alg::rsa_oaep::header_b64(enc, json);
+                let header = alg::rsa_oaep::header_b64(*enc, json);
                 assemble(header, &wrapped, &cipher, &iv, plaintext)
             }
         }
@@ -183,38 +213,73 @@ impl core::fmt::Debug for Opened {
     }
 }
 
-#[derive(Clone, Copy, Debug)]
-enum Source<'k> {
-    Keyring {
-        ring: &'k Keyring,
-        key_id: Option<&'k CryptoKeyId>,
-    },
-    Key(&'k KeyMaterial),
+/// Which held key opens a JWE (SPEC section 5, "Key selection").
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum KeySelection {
+    /// The key the caller names: on a server, the request's
+    /// `X-KM-Crypto-Key-Id`; on a client, the key id it sent. A JWE whose
+    /// `kid` names another key is refused ([`Error::KeyIdMismatch`]); a JWE
+    /// without `kid` is opened with this key.
+    Named(CryptoKeyId),
+    /// The first-issued key, for a callback that names no key. A JWE whose
+    /// `kid` names another key is refused as with `Named`.
+    CallbackKey,
+    /// Dangerous: the key the JWE's own `kid` names, whatever key the
+    /// request named. Only for a receiver that holds keys of a single
+    /// party and has no `X-KM-Crypto-Key-Id` to go by: with keys of several
+    /// tenants, a message sealed under one tenant's key would be opened for
+    /// another.
+    DangerousKidInMessage,
 }
 
-/// Decrypts JWE compact strings.
+impl KeySelection {
+    /// The selection for a callback: the key its `X-KM-Crypto-Key-Id`
+    /// names, else the first-issued key.
+    pub fn for_callback(crypto_key_id: Option<CryptoKeyId>) -> KeySelection {
+        crypto_key_id.map_or(KeySelection::CallbackKey, KeySelection::Named)
+    }
+}
+
+/// Looks keys up by id, for an [`Opener`]: implemented by the keyring, so
+/// that this module needs nothing of it.
+pub(crate) trait KeyLookup: Send + Sync + core::fmt::Debug {
+    /// The material held under `id`.
+    fn key(&self, id: &CryptoKeyId) -> Option<&KeyMaterial>;
+    /// The first-issued key and its id.
+    fn callback_key(&self) -> Option<(&CryptoKeyId, &KeyMaterial)>;
+}
+
+#[derive(Clone, Debug)]
+enum Source {
+    Keys {
+        lookup: Arc<dyn KeyLookup>,
+        selection: KeySelection,
+    },
+    Key(KeyMaterial),
+}
+
+/// Decrypts JWE compact strings. Cheap to clone, `Send` and `Sync`.
 ///
-/// With a keyring, the key is the one the JWE's `kid` names when that is a
-/// KONA key id; otherwise (no `kid`, or a `kid` of another form) the one the
-/// `X-KM-Crypto-Key-Id` given names. With one explicit key, `kid` is not
-/// consulted.
-#[derive(Clone, Copy, Debug)]
-pub struct Opener<'k> {
-    source: Source<'k>,
+/// Over a keyring the key is the one a [`KeySelection`] picks; with one
+/// explicit key ([`Opener::with_key`]) the JWE's `kid` is not consulted.
+#[derive(Clone, Debug)]
+pub struct Opener {
+    source: Source,
     allow_rsa_oaep_sha1: bool,
 }
 
-impl<'k> Opener<'k> {
-    /// Keys from `ring`; `key_id` is the request's `X-KM-Crypto-Key-Id`, if any.
-    pub fn keyring(ring: &'k Keyring, key_id: Option<&'k CryptoKeyId>) -> Opener<'k> {
+impl Opener {
+    pub(crate) fn over(lookup: Arc<dyn KeyLookup>, selection: KeySelection) -> Opener {
         Opener {
-            source: Source::Keyring { ring, key_id },
+            source: Source::Keys { lookup, selection },
             allow_rsa_oaep_sha1: false,
         }
     }
 
-    /// One explicitly given key.
-    pub fn key(key: &'k KeyMaterial) -> Opener<'k> {
+    /// One explicitly given key: the JWE's `kid` is not consulted (the
+    /// caller chose the key, as with a peer whose `kid`s are its own).
+    pub fn with_key(key: KeyMaterial) -> Opener {
         Opener {
             source: Source::Key(key),
             allow_rsa_oaep_sha1: false,
@@ -224,27 +289,34 @@ impl<'k> Opener<'k> {
     /// Hazardous: also opens `alg: "RSA-OAEP"` (OAEP with SHA-1), which the
     /// platform does not use. For legacy peers and RFC 7516's Appendix A.1;
     /// sealing never uses it.
-    pub fn hazmat_allow_rsa_oaep_sha1(mut self) -> Opener<'k> {
+    #[must_use]
+    pub fn hazmat_allow_rsa_oaep_sha1(mut self) -> Opener {
         self.allow_rsa_oaep_sha1 = true;
         self
     }
 
-    fn resolve(&self, kid: Option<&str>) -> Result<&'k KeyMaterial> {
-        match self.source {
-            Source::Key(k) => Ok(k),
-            Source::Keyring { ring, key_id } => {
-                let from_kid = kid.and_then(|k| CryptoKeyId::parse(k).ok());
-                let id = match (&from_kid, key_id) {
-                    (Some(id), _) => id,
-                    (None, Some(id)) => id,
-                    (None, None) => return Err(Error::NoKeyId),
-                };
-                ring.get(id)
-                    .map(|entry| entry.material())
-                    .ok_or_else(|| Error::UnknownKeyId {
-                        key_id: id.to_string(),
-                    })
+    fn resolve(&self, kid: Option<&str>) -> Result<&KeyMaterial> {
+        let (lookup, selection) = match &self.source {
+            Source::Key(k) => return Ok(k),
+            Source::Keys { lookup, selection } => (lookup, selection),
+        };
+        let unknown = |id: &str| Error::UnknownKeyId { key_id: quoted(id) };
+        let (id, material) = match selection {
+            KeySelection::Named(id) => (id, lookup.key(id).ok_or_else(|| unknown(id.as_str()))?),
+            KeySelection::CallbackKey => lookup
+                .callback_key()
+                .ok_or_else(|| unknown("(the callback key)"))?,
+            KeySelection::DangerousKidInMessage => {
+                let kid = kid.ok_or(Error::NoKeyId)?;
+                let id = CryptoKeyId::parse(kid).map_err(|_| unknown(kid))?;
+                return lookup.key(&id).ok_or_else(|| unknown(kid));
             }
+        };
+        match kid {
+            Some(kid) if kid != id.as_str() => Err(Error::KeyIdMismatch {
+                expected: id.to_string(),
+            }),
+            _ => Ok(material),
         }
     }
 
@@ -267,10 +339,10 @@ impl<'k> Opener<'k> {
                 let key = material.symmetric().ok_or_else(|| Error::KeyMismatch {
                     reason: "alg dir needs a symmetric key".into(),
                 })?;
-                alg::dir::content_cipher(&key.cipher, enc, &jwe.encrypted_key)?
+                alg::dir::content_cipher(&key.inner().cipher, enc, &jwe.encrypted_key)?
             }
             KeyManagement::RsaOaep256 | KeyManagement::RsaOaepSha1 => {
-                let key = material.rsa_private().ok_or_else(|| Error::KeyMismatch {
+                let key = material.rsa_open_with().ok_or_else(|| Error::KeyMismatch {
                     reason: format!("{} needs an RSA private key", key_management.name()),
                 })?;
                 let oaep = if key_management == KeyManagement::RsaOaep256 {

@@ -6,12 +6,12 @@ use rand::CryptoRng;
 use serde::Deserialize;
 use zeroize::Zeroizing;
 
-use super::{KeyEntry, KeyMaterial, SymmetricKey};
-use crate::error::{Error, Result};
+use super::KeyEntry;
+use crate::error::{Error, KeyProblem, Result};
 use crate::ids::CryptoKeyId;
 use crate::json::json_error;
 use crate::jwe::enc::ContentEncryption;
-use crate::rsa::{RsaPrivateKey, RsaPublicKey};
+use crate::keys::{KeyMaterial, RsaPrivateComponents, RsaPrivateKey, RsaPublicKey, SymmetricKey};
 
 #[derive(Deserialize)]
 struct JwkSet {
@@ -37,137 +37,142 @@ struct Jwk {
     oth: Option<serde::de::IgnoredAny>,
 }
 
+/// The JSON error of a key file, without its position's content.
+fn not_json(what: &str, e: &serde_json::Error) -> Error {
+    let reason = match json_error(e) {
+        Error::InvalidJson { reason } => reason,
+        other => other.to_string(),
+    };
+    Error::invalid_key(KeyProblem::Malformed, format!("not a {what} ({reason})"))
+}
+
 /// Every key of a key set, in order, each checked; errors name the key's index.
 pub(super) fn load_set(json: &str) -> Result<Vec<KeyEntry>> {
-    let set: JwkSet = serde_json::from_str(json).map_err(|e| match json_error(&e) {
-        Error::InvalidJson { reason } => Error::InvalidKey {
-            reason: format!("not a JSON Web Key Set ({reason})"),
-        },
-        other => other,
-    })?;
+    let set: JwkSet = serde_json::from_str(json).map_err(|e| not_json("JSON Web Key Set", &e))?;
     if set.keys.is_empty() {
-        return Err(Error::InvalidKey {
-            reason: "the key set holds no keys".into(),
-        });
+        return Err(Error::invalid_key(
+            KeyProblem::KeySet,
+            "the key set holds no keys",
+        ));
     }
     set.keys
         .iter()
         .enumerate()
-        .map(|(i, jwk)| {
-            load_jwk(jwk).map_err(|e| match e {
-                Error::InvalidKey { reason } => Error::InvalidKey {
-                    reason: format!("key {i}: {reason}"),
-                },
-                other => other,
-            })
-        })
+        .map(|(i, jwk)| load_jwk(jwk).map_err(|e| e.in_key(format_args!("key {i}"))))
         .collect()
 }
 
+/// One JSON Web Key.
+pub(super) fn load_one(json: &str) -> Result<KeyEntry> {
+    let jwk: Jwk = serde_json::from_str(json).map_err(|e| not_json("JSON Web Key", &e))?;
+    load_jwk(&jwk)
+}
+
+/// Whether a JSON key file is a key set (has a `keys` member) rather than one key.
+pub(super) fn is_set(json: &str) -> bool {
+    #[derive(Deserialize)]
+    struct Probe {
+        keys: Option<serde::de::IgnoredAny>,
+    }
+    serde_json::from_str::<Probe>(json).is_ok_and(|p| p.keys.is_some())
+}
+
 fn load_jwk(jwk: &Jwk) -> Result<KeyEntry> {
-    let invalid = |reason: String| Error::InvalidKey { reason };
-    let kid = jwk.kid.as_deref().ok_or_else(|| invalid("no kid".into()))?;
+    let kid = jwk
+        .kid
+        .as_deref()
+        .ok_or_else(|| Error::invalid_key(KeyProblem::Malformed, "no kid"))?;
     let id = CryptoKeyId::parse(kid).map_err(|e| match e {
-        Error::InvalidHeader { reason, .. } => invalid(format!("kid is not a key id: {reason}")),
+        Error::InvalidHeader { reason, .. } => Error::invalid_key(
+            KeyProblem::Malformed,
+            format!("kid is not a key id: {reason}"),
+        ),
         other => other,
     })?;
-    if let Some(u) = jwk.use_.as_deref()
-        && u != "enc"
-    {
-        return Err(invalid(format!(
-            "kid '{id}': use is '{}', not 'enc'",
-            u.escape_debug()
-        )));
+    load_material(jwk, &id)
+        .map(|material| KeyEntry { id, material })
+        .map_err(|e| e.in_key(format_args!("kid '{id}'")))
+}
+
+/// The key's material. Member values are never quoted in errors: a key
+/// file's content must not reach a log through a message.
+fn load_material(jwk: &Jwk, id: &CryptoKeyId) -> Result<KeyMaterial> {
+    let unsupported = |reason: &str| Error::invalid_key(KeyProblem::Unsupported, reason);
+    let malformed = |reason: &str| Error::invalid_key(KeyProblem::Malformed, reason);
+    if jwk.use_.as_deref().is_some_and(|u| u != "enc") {
+        return Err(unsupported("use is not 'enc'"));
     }
     match jwk.kty.as_deref() {
         Some("oct") => {
-            let alg = jwk.alg.as_deref().ok_or_else(|| {
-                invalid(format!(
-                    "kid '{id}': an oct key needs alg A128GCM or A256GCM"
-                ))
-            })?;
-            let enc = ContentEncryption::from_name(alg).ok_or_else(|| {
-                invalid(format!(
-                    "kid '{id}': alg '{}' is not A128GCM or A256GCM",
-                    alg.escape_debug()
-                ))
-            })?;
-            let k = jwk
-                .k
-                .as_ref()
-                .ok_or_else(|| invalid(format!("kid '{id}': no k")))?;
+            let alg = jwk
+                .alg
+                .as_deref()
+                .ok_or_else(|| malformed("an oct key needs alg A128GCM or A256GCM"))?;
+            let enc = ContentEncryption::from_name(alg)
+                .ok_or_else(|| unsupported("alg is not A128GCM or A256GCM"))?;
+            let k = jwk.k.as_ref().ok_or_else(|| malformed("no k"))?;
             let bytes = Zeroizing::new(
                 URL_SAFE_NO_PAD
                     .decode(k.as_bytes())
-                    .map_err(|_| invalid(format!("kid '{id}': k is not unpadded base64url")))?,
+                    .map_err(|_| malformed("k is not unpadded base64url"))?,
             );
-            let key = SymmetricKey::new(enc, &bytes, Some(&id)).map_err(|e| match e {
-                Error::InvalidKey { reason } => invalid(format!("kid '{id}': {reason}")),
-                other => other,
-            })?;
-            Ok(KeyEntry {
-                id,
-                material: KeyMaterial::from_symmetric(key),
-            })
+            Ok(KeyMaterial::Symmetric(SymmetricKey::new(
+                enc,
+                &bytes,
+                Some(id),
+            )?))
         }
-        Some("RSA") => Ok(KeyEntry {
-            material: load_rsa_jwk(jwk).map_err(|e| match e {
-                Error::InvalidKey { reason } => invalid(format!("kid '{id}': {reason}")),
-                other => other,
-            })?,
-            id,
-        }),
-        Some(other) => Err(invalid(format!(
-            "kid '{id}': kty '{}' is not supported",
-            other.escape_debug()
-        ))),
-        None => Err(invalid(format!("kid '{id}': no kty"))),
+        Some("RSA") => load_rsa_jwk(jwk),
+        Some(_) => Err(unsupported("kty is not 'oct' or 'RSA'")),
+        None => Err(malformed("no kty")),
     }
 }
 
 fn load_rsa_jwk(jwk: &Jwk) -> Result<KeyMaterial> {
-    let invalid = |reason: &str| Error::InvalidKey {
-        reason: reason.to_owned(),
-    };
-    if let Some(alg) = jwk.alg.as_deref()
-        && alg != "RSA-OAEP-256"
-    {
-        return Err(Error::InvalidKey {
-            reason: format!("alg '{}' is not RSA-OAEP-256", alg.escape_debug()),
-        });
+    if jwk.alg.as_deref().is_some_and(|alg| alg != "RSA-OAEP-256") {
+        return Err(Error::invalid_key(
+            KeyProblem::Unsupported,
+            "alg is not RSA-OAEP-256",
+        ));
     }
     if jwk.oth.is_some() {
-        return Err(invalid("multi-prime keys (oth) are not supported"));
+        return Err(Error::invalid_key(
+            KeyProblem::Unsupported,
+            "multi-prime keys (oth) are not supported",
+        ));
     }
     let b64 = |name: &str, v: Option<&str>| -> Result<Zeroizing<Vec<u8>>> {
-        let v = v.ok_or_else(|| Error::InvalidKey {
-            reason: format!("no {name}"),
-        })?;
+        let v = v.ok_or_else(|| Error::invalid_key(KeyProblem::Malformed, format!("no {name}")))?;
         URL_SAFE_NO_PAD
             .decode(v.as_bytes())
             .map(Zeroizing::new)
-            .map_err(|_| Error::InvalidKey {
-                reason: format!("{name} is not unpadded base64url"),
+            .map_err(|_| {
+                Error::invalid_key(
+                    KeyProblem::Malformed,
+                    format!("{name} is not unpadded base64url"),
+                )
             })
     };
     let n = b64("n", jwk.n.as_deref())?;
     let e = b64("e", jwk.e.as_deref())?;
     if jwk.d.is_none() {
-        return KeyMaterial::from_rsa(Some(RsaPublicKey::from_components(&n, &e)?), None);
+        return Ok(KeyMaterial::RsaSealTo(RsaPublicKey::from_components(&n, &e)?));
     }
     let part =
         |name: &str, v: &Option<Zeroizing<String>>| b64(name, v.as_ref().map(|s| s.as_str()));
-    let private = RsaPrivateKey::from_components(
-        &n,
-        &e,
-        &part("d", &jwk.d)?,
-        &part("p", &jwk.p)?,
-        &part("q", &jwk.q)?,
-        &part("dp", &jwk.dp)?,
-        &part("dq", &jwk.dq)?,
-        &part("qi", &jwk.qi)?,
-    )?;
-    KeyMaterial::from_rsa(None, Some(private))
+    let (d, p, q) = (part("d", &jwk.d)?, part("p", &jwk.p)?, part("q", &jwk.q)?);
+    let (dp, dq, qi) = (part("dp", &jwk.dp)?, part("dq", &jwk.dq)?, part("qi", &jwk.qi)?);
+    let private = RsaPrivateKey::from_components(&RsaPrivateComponents {
+        n: &n,
+        e: &e,
+        d: &d,
+        p: &p,
+        q: &q,
+        dp: &dp,
+        dq: &dq,
+        qi: &qi,
+    })?;
+    Ok(KeyMaterial::RsaOpenWith(private))
 }
 
 /// A JSON Web Key Set holding one fresh symmetric key for `enc`, its bytes

@@ -1,4 +1,6 @@
-//! Keys named by `X-KM-Crypto-Key-Id`, loaded from a JSON Web Key Set.
+//! Keys named by `X-KM-Crypto-Key-Id`, held in issue order.
+//!
+//! A key set is a JSON Web Key Set:
 //!
 //! ```json
 //! {"keys": [
@@ -6,157 +8,32 @@
 //! ]}
 //! ```
 //!
-//! Keys keep their issue order; the first is the callback key (the key a
-//! callback's `X-KM-Crypto-Key-Id` names). A symmetric key's AES key
-//! schedule and its base64url JWE headers are computed once, at load. Key
-//! bytes are wiped on drop and never printed.
+//! Keys keep their issue order; the first is the callback key. A symmetric
+//! key's AES key schedule and its base64url JWE headers are computed once,
+//! at load; lookups by id are hashed. Key bytes are wiped on drop and never
+//! printed.
 //!
-//! A [`Keyring`] is immutable and `Send + Sync`. To rotate keys while
-//! serving, hold a [`SharedKeyring`]: [`SharedKeyring::rotate`] swaps in a new
-//! keyring without locks, and an operation that loaded the old one finishes
-//! with it.
+//! A [`Keyring`] is immutable, cheap to clone, `Send` and `Sync`. To rotate
+//! keys while serving, hold a [`SharedKeyring`]: [`SharedKeyring::rotate`]
+//! swaps in a new keyring without locks, and an operation that loaded the
+//! old one finishes with it.
 
-use core::fmt;
+mod file;
+mod jwk;
+mod shared;
+
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::sync::Arc;
 
-use arc_swap::ArcSwap;
-
+pub use file::KeyFile;
 pub use jwk::{generate_jwks, generate_jwks_with_rng};
+pub use shared::SharedKeyring;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, KeyProblem, Result};
 use crate::ids::CryptoKeyId;
-use crate::jwe::alg::dir::DirHeaders;
-use crate::jwe::enc::ContentEncryption;
-use crate::jwe::enc::aes_gcm::ContentCipher;
-use crate::jwe::{Opener, Sealer};
-use crate::rsa::{RsaPrivateKey, RsaPublicKey};
-
-mod jwk;
-
-/// A symmetric AES-GCM key, its key schedule computed.
-#[derive(Clone)]
-pub struct SymmetricKey {
-    pub(crate) cipher: ContentCipher,
-    pub(crate) headers: DirHeaders,
-}
-
-impl SymmetricKey {
-    /// A key for `enc` from its raw bytes (16 for A128GCM, 32 for A256GCM);
-    /// `kid` goes into the headers of what it seals.
-    pub fn new(
-        enc: ContentEncryption,
-        key: &[u8],
-        kid: Option<&CryptoKeyId>,
-    ) -> Result<SymmetricKey> {
-        Ok(SymmetricKey {
-            cipher: ContentCipher::new(enc, key)?,
-            headers: DirHeaders::new(enc, kid),
-        })
-    }
-
-    /// The content encryption this key is for.
-    pub fn enc(&self) -> ContentEncryption {
-        self.cipher.enc()
-    }
-}
-
-impl fmt::Debug for SymmetricKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "SymmetricKey({}, [redacted])", self.enc().name())
-    }
-}
-
-/// The key material held under one key id: a symmetric key, or RSA keys.
-///
-/// An RSA entry can hold the server's public key (to seal requests) and the
-/// client's own private key (to open responses): two different key pairs
-/// under one key id. A private key's own public half is never used to seal,
-/// so a request is never sealed to the wrong party by accident.
-#[derive(Clone, Debug)]
-pub struct KeyMaterial {
-    symmetric: Option<SymmetricKey>,
-    rsa_public: Option<Arc<RsaPublicKey>>,
-    rsa_private: Option<Arc<RsaPrivateKey>>,
-}
-
-impl KeyMaterial {
-    /// Material holding one symmetric key.
-    pub fn from_symmetric(key: SymmetricKey) -> KeyMaterial {
-        KeyMaterial {
-            symmetric: Some(key),
-            rsa_public: None,
-            rsa_private: None,
-        }
-    }
-
-    /// Material holding RSA keys: a public key to seal to, a private key to
-    /// open with, or both.
-    pub fn from_rsa(
-        public: Option<RsaPublicKey>,
-        private: Option<RsaPrivateKey>,
-    ) -> Result<KeyMaterial> {
-        if public.is_none() && private.is_none() {
-            return Err(Error::InvalidKey {
-                reason: "an RSA entry needs a public key, a private key, or both".into(),
-            });
-        }
-        Ok(KeyMaterial {
-            symmetric: None,
-            rsa_public: public.map(Arc::new),
-            rsa_private: private.map(Arc::new),
-        })
-    }
-
-    /// The symmetric key, if this is a symmetric entry.
-    pub fn symmetric(&self) -> Option<&SymmetricKey> {
-        self.symmetric.as_ref()
-    }
-
-    /// The RSA public key to seal to, if any.
-    pub fn rsa_public(&self) -> Option<&RsaPublicKey> {
-        self.rsa_public.as_deref()
-    }
-
-    /// The RSA private key to open with, if any.
-    pub fn rsa_private(&self) -> Option<&RsaPrivateKey> {
-        self.rsa_private.as_deref()
-    }
-
-    /// A sealer: `dir` for a symmetric key, `RSA-OAEP-256` with `A128GCM`
-    /// for an RSA public key (change with [`Sealer::with_enc`]).
-    pub fn sealer(&self) -> Result<Sealer<'_>> {
-        if let Some(key) = &self.symmetric {
-            return Ok(Sealer::dir(key));
-        }
-        match &self.rsa_public {
-            Some(key) => Ok(Sealer::rsa_oaep_256(key, ContentEncryption::A128Gcm)),
-            None => Err(Error::KeyMismatch {
-                reason: "this entry holds no public key to seal to (only a private key)".into(),
-            }),
-        }
-    }
-
-    /// Merges two RSA halves given separately under one key id.
-    fn merge(self, other: KeyMaterial) -> Option<KeyMaterial> {
-        let rsa_only = |m: &KeyMaterial| m.symmetric.is_none();
-        if !rsa_only(&self) || !rsa_only(&other) {
-            return None;
-        }
-        let public = match (self.rsa_public, other.rsa_public) {
-            (Some(_), Some(_)) => return None,
-            (a, b) => a.or(b),
-        };
-        let private = match (self.rsa_private, other.rsa_private) {
-            (Some(_), Some(_)) => return None,
-            (a, b) => a.or(b),
-        };
-        Some(KeyMaterial {
-            symmetric: None,
-            rsa_public: public,
-            rsa_private: private,
-        })
-    }
-}
+use crate::jwe::{KeyLookup, KeySelection, Opener, Sealer};
+use crate::keys::KeyMaterial;
 
 /// One key of a keyring: its id and material.
 #[derive(Clone, Debug)]
@@ -166,9 +43,12 @@ pub struct KeyEntry {
 }
 
 impl KeyEntry {
-    /// An entry of `material` under `id`.
-    pub fn new(id: CryptoKeyId, material: KeyMaterial) -> KeyEntry {
-        KeyEntry { id, material }
+    /// An entry of `material` under `id`. A symmetric key made for another
+    /// kid is refused: it would seal JWEs that name that other kid, which
+    /// this entry could not open.
+    pub fn new(id: CryptoKeyId, material: KeyMaterial) -> Result<KeyEntry> {
+        material.check_id(&id)?;
+        Ok(KeyEntry { id, material })
     }
 
     /// The key id (`kid`, `X-KM-Crypto-Key-Id`).
@@ -181,10 +61,25 @@ impl KeyEntry {
     }
 }
 
-/// An immutable set of keys in issue order.
+/// An immutable set of keys in issue order. Cheap to clone.
 #[derive(Clone, Debug)]
-pub struct Keyring {
+pub struct Keyring(Arc<Inner>);
+
+#[derive(Debug)]
+struct Inner {
     entries: Vec<KeyEntry>,
+    index: HashMap<CryptoKeyId, usize>,
+}
+
+impl KeyLookup for Inner {
+    fn key(&self, id: &CryptoKeyId) -> Option<&KeyMaterial> {
+        let i = self.index.get(id)?;
+        self.entries.get(*i).map(|e| &e.material)
+    }
+
+    fn callback_key(&self) -> Option<(&CryptoKeyId, &KeyMaterial)> {
+        self.entries.first().map(|e| (&e.id, &e.material))
+    }
 }
 
 impl Keyring {
@@ -196,119 +91,94 @@ impl Keyring {
     /// private RSA key may share a kid: the entry then seals to the public
     /// one and opens with the private one. `use`, if present, is `enc`.
     pub fn from_jwks(json: &str) -> Result<Keyring> {
-        let loaded = jwk::load_set(json)?;
+        Keyring::merged(jwk::load_set(json)?)
+    }
+
+    /// Entries in issue order; the two RSA halves of one kid are merged.
+    fn merged(loaded: Vec<KeyEntry>) -> Result<Keyring> {
         let mut entries: Vec<KeyEntry> = Vec::with_capacity(loaded.len());
+        let mut index = HashMap::with_capacity(loaded.len());
         for (i, entry) in loaded.into_iter().enumerate() {
-            match entries.iter_mut().find(|e| e.id == entry.id) {
-                None => entries.push(entry),
-                Some(existing) => {
-                    let twice = || Error::InvalidKey {
-                        reason: format!("key {i}: kid '{}' is used twice", entry.id),
+            match index.entry(entry.id) {
+                Entry::Vacant(slot) => {
+                    slot.insert(entries.len());
+                    entries.push(entry);
+                }
+                Entry::Occupied(slot) => {
+                    let twice = || {
+                        Error::invalid_key(
+                            KeyProblem::KeySet,
+                            format!("key {i}: kid '{}' is used twice", entry.id),
+                        )
                     };
+                    let existing = entries.get_mut(*slot.get()).ok_or_else(twice)?;
                     existing.material = existing
                         .material
                         .clone()
-                        .merge(entry.material)
+                        .merge(entry.material.clone())
                         .ok_or_else(twice)?;
                 }
             }
         }
-        Ok(Keyring { entries })
+        Ok(Keyring(Arc::new(Inner { entries, index })))
     }
 
-    /// A keyring of the given entries, in issue order.
+    /// A keyring of the given entries, in issue order. An id used twice, or
+    /// no entry at all, is refused.
     pub fn from_entries(entries: Vec<KeyEntry>) -> Result<Keyring> {
+        if entries.is_empty() {
+            return Err(Error::invalid_key(KeyProblem::KeySet, "a keyring needs a key"));
+        }
+        let mut index = HashMap::with_capacity(entries.len());
         for (i, e) in entries.iter().enumerate() {
-            if entries
-                .get(..i)
-                .unwrap_or_default()
-                .iter()
-                .any(|p| p.id == e.id)
-            {
-                return Err(Error::InvalidKey {
-                    reason: format!("kid '{}' is used twice", e.id),
-                });
+            if index.insert(e.id, i).is_some() {
+                return Err(Error::invalid_key(
+                    KeyProblem::KeySet,
+                    format!("kid '{}' is used twice", e.id),
+                ));
             }
         }
-        Ok(Keyring { entries })
+        Ok(Keyring(Arc::new(Inner { entries, index })))
     }
 
     /// The key with this id.
     pub fn get(&self, id: &CryptoKeyId) -> Option<&KeyEntry> {
-        self.entries.iter().find(|e| e.id == *id)
+        let i = self.0.index.get(id)?;
+        self.0.entries.get(*i)
     }
 
     /// The first key issued: the one callbacks use.
     pub fn callback_key(&self) -> Option<&KeyEntry> {
-        self.entries.first()
+        self.0.entries.first()
     }
 
     /// Every key, in issue order.
     pub fn iter(&self) -> impl Iterator<Item = &KeyEntry> {
-        self.entries.iter()
+        self.0.entries.iter()
     }
 
     /// Number of keys.
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.0.entries.len()
     }
 
-    /// Whether the keyring is empty (never, when loaded from a key set).
+    /// Whether the keyring is empty (never, when loaded).
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.0.entries.is_empty()
     }
 
-    /// A sealer for the key `id`.
-    pub fn sealer(&self, id: &CryptoKeyId) -> Result<Sealer<'_>> {
-        self.get(id)
-            .ok_or_else(|| Error::UnknownKeyId {
-                key_id: id.to_string(),
-            })?
-            .material
-            .sealer()
+    /// A sealer for the key `id`: `dir` for a symmetric key, `RSA-OAEP-256`
+    /// with `A128GCM` to an RSA public key.
+    pub fn sealer(&self, id: &CryptoKeyId) -> Result<Sealer> {
+        let entry = self.get(id).ok_or_else(|| Error::UnknownKeyId {
+            key_id: id.to_string(),
+        })?;
+        Sealer::for_material(&entry.material)
     }
 
-    /// An opener over this keyring; `key_id` is the request's
-    /// `X-KM-Crypto-Key-Id`, used when a JWE has no KONA `kid`.
-    pub fn opener<'k>(&'k self, key_id: Option<&'k CryptoKeyId>) -> Opener<'k> {
-        Opener::keyring(self, key_id)
-    }
-}
-
-/// A keyring that can be replaced while in use.
-///
-/// Readers [`load`](SharedKeyring::load) the current keyring (a lock-free
-/// atomic read of an `Arc`) and keep using it for the whole operation, even
-/// if a rotation happens meanwhile; [`rotate`](SharedKeyring::rotate) never
-/// waits for them and they never fail because of it.
-pub struct SharedKeyring {
-    current: ArcSwap<Keyring>,
-}
-
-impl SharedKeyring {
-    /// Starts with `ring`.
-    pub fn new(ring: Keyring) -> SharedKeyring {
-        SharedKeyring {
-            current: ArcSwap::from_pointee(ring),
-        }
-    }
-
-    /// The current keyring.
-    pub fn load(&self) -> Arc<Keyring> {
-        self.current.load_full()
-    }
-
-    /// Replaces the keyring; returns the previous one.
-    pub fn rotate(&self, ring: Keyring) -> Arc<Keyring> {
-        self.current.swap(Arc::new(ring))
-    }
-}
-
-impl fmt::Debug for SharedKeyring {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SharedKeyring")
-            .field("keys", &self.current.load().len())
-            .finish()
+    /// An opener over this keyring, picking keys by `selection`.
+    pub fn opener(&self, selection: KeySelection) -> Opener {
+        Opener::over(self.0.clone(), selection)
     }
 }
 

@@ -6,7 +6,7 @@ use crate::error::Result;
 use crate::time::time_error;
 
 /// Milliseconds since the Unix epoch of a [`SystemTime`] (negative before 1970).
-pub fn unix_millis(t: SystemTime) -> Result<i64> {
+pub(crate) fn unix_millis(t: SystemTime) -> Result<i64> {
     let out_of_range = || time_error("instant out of range");
     match t.duration_since(UNIX_EPOCH) {
         Ok(d) => i64::try_from(d.as_millis()).map_err(|_| out_of_range()),
@@ -22,7 +22,7 @@ pub fn unix_millis(t: SystemTime) -> Result<i64> {
 }
 
 /// The [`SystemTime`] `ms` milliseconds after the Unix epoch (before it, if negative).
-pub fn system_time(ms: i64) -> SystemTime {
+pub(crate) fn system_time(ms: i64) -> SystemTime {
     let d = Duration::from_millis(ms.unsigned_abs());
     if ms >= 0 {
         UNIX_EPOCH + d

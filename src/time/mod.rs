@@ -11,7 +11,7 @@
 //! real (no 30 February, no hour 24, 29 February only in leap years).
 //!
 //! ```
-//! use konaplate_crypto::time::{DateTime, TimeFormat, TimeZone};
+//! use konaplate_crypto::{DateTime, TimeFormat, TimeZone};
 //!
 //! let t = DateTime::parse("20240229235959999", TimeFormat::Millis17)?;
 //! assert_eq!(t.format(TimeFormat::Short12)?.as_str(), "240229235959");
@@ -27,7 +27,8 @@ mod zone;
 use core::fmt;
 use std::time::SystemTime;
 
-pub use clock::{Clock, SystemClock, system_time, unix_millis};
+pub use clock::{Clock, SystemClock};
+pub(crate) use clock::{system_time, unix_millis};
 pub use zone::TimeZone;
 
 use crate::error::{Error, Result};
@@ -129,7 +130,7 @@ const MONTHS: [&str; 12] = [
 ];
 
 /// Whether `year` is a leap year of the Gregorian calendar.
-pub const fn is_leap_year(year: i64) -> bool {
+pub(crate) const fn is_leap_year(year: i64) -> bool {
     year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
 }
 

@@ -12,7 +12,7 @@ pub enum KeyManagement {
     /// `RSA-OAEP-256`: the content key is wrapped with RSA-OAEP (SHA-256, MGF1-SHA-256).
     RsaOaep256,
     /// `RSA-OAEP` (SHA-1): recognised so it can be named in errors; opened
-    /// only by an [`Opener`](crate::jwe::Opener) that opts in, never sealed.
+    /// only by an [`Opener`](crate::Opener) that opts in, never sealed.
     RsaOaepSha1,
 }
 

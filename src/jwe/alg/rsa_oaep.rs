@@ -15,7 +15,7 @@ use rand::CryptoRng;
 use crate::error::Result;
 use crate::jwe::enc::ContentEncryption;
 use crate::jwe::enc::aes_gcm::ContentCipher;
-use crate::rsa::{Oaep, RsaPrivateKey, RsaPublicKey};
+use crate::keys::{Oaep, RsaPrivateKey, RsaPublicKey};
 
 /// The four headers this crate seals with, base64url-encoded once:
 /// A128GCM, A256GCM, each without and with `"cty":"json"`.

@@ -76,6 +76,7 @@ pub(crate) enum ContentCipher {
 impl ContentCipher {
     pub(crate) fn new(enc: ContentEncryption, key: &[u8]) -> Result<ContentCipher> {
         let wrong = || Error::InvalidKey {
+            problem: crate::error::KeyProblem::Malformed,
             reason: format!(
                 "{} takes a {}-bit key, not {} bits",
                 enc.name(),

@@ -1,0 +1,181 @@
+//! The client side of the exchange.
+
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use zeroize::Zeroizing;
+
+use super::{protect_request, unprotect_response};
+use crate::correlation::{CorrelationId, CorrelationIdGenerator};
+use crate::error::{Error, Result};
+use crate::header_name::HeaderName;
+use crate::headers::{HeaderBuilder, RequestHeaders};
+use crate::ids::{AccessKey, AspId, CryptoKeyId};
+use crate::keyring::{Keyring, SharedKeyring};
+use crate::routes::{RouteMatch, RouteTable};
+use crate::time::TimeZone;
+use crate::token::{TokenForm, TokenSigner};
+
+/// A client of the platform: prepares requests and finishes responses per
+/// route. Cheap to clone, `Send` and `Sync`; one correlation id generator is
+/// shared by its clones.
+#[derive(Clone, Debug)]
+pub struct Client {
+    builder: HeaderBuilder,
+    key_id: Option<CryptoKeyId>,
+    signer: TokenSigner,
+    ids: Arc<CorrelationIdGenerator>,
+    keys: SharedKeyring,
+    routes: RouteTable,
+}
+
+impl Client {
+    /// A client for `asp_id`, signing with `signer`, protecting bodies with
+    /// `keys` as `routes` say. Times are written in KST unless
+    /// [`Client::zone`] says otherwise.
+    pub fn new(
+        asp_id: AspId,
+        signer: TokenSigner,
+        keys: SharedKeyring,
+        routes: RouteTable,
+    ) -> Client {
+        Client {
+            builder: HeaderBuilder::new(asp_id, TimeZone::KST),
+            key_id: None,
+            signer,
+            ids: Arc::new(CorrelationIdGenerator::new()),
+            keys,
+            routes,
+        }
+    }
+
+    /// Sends `X-KM-Access-Key` (every API but the callbacks).
+    #[must_use]
+    pub fn access_key(mut self, key: AccessKey) -> Client {
+        self.builder = self.builder.access_key(key);
+        self
+    }
+
+    /// Sends `X-KM-Crypto-Key-Id` and protects bodies with that key.
+    #[must_use]
+    pub fn crypto_key_id(mut self, id: CryptoKeyId) -> Client {
+        self.builder = self.builder.crypto_key_id(id);
+        self.key_id = Some(id);
+        self
+    }
+
+    /// Writes times in `zone`.
+    #[must_use]
+    pub fn zone(mut self, zone: TimeZone) -> Client {
+        self.builder = self.builder.zone(zone);
+        self
+    }
+
+    /// Sends tokens of this form (66 characters by default).
+    #[must_use]
+    pub fn token_form(mut self, form: TokenForm) -> Client {
+        self.builder = self.builder.token_form(form);
+        self
+    }
+
+    /// Prepares `body` for `method` and `path` at `now`: protects it as the
+    /// route says (the envelope), then signs the bytes as they will be sent.
+    /// Send [`PreparedRequest::header_pairs`] and [`PreparedRequest::body`].
+    pub fn prepare(
+        &self,
+        method: &str,
+        path: &str,
+        body: &[u8],
+        now: SystemTime,
+    ) -> Result<PreparedRequest> {
+        let route = self.routes.find(method, path)?;
+        let keyring = self.keys.load();
+        let sent = protect_request(route.route().request(), &keyring, self.key_id.as_ref(), body)?;
+        let headers = self.builder.build(&self.signer, &self.ids, &sent, now)?;
+        Ok(PreparedRequest {
+            route,
+            headers,
+            body: sent,
+            keyring,
+        })
+    }
+
+    /// The clear body of the response to `request`: its
+    /// `X-KM-Correlation-Id` must be the request's (and its
+    /// `X-KM-Crypto-Key-Id`, if any, the request's); the body is opened as the
+    /// route says with the key the request named.
+    pub fn finish<'a, I>(
+        &self,
+        request: &PreparedRequest,
+        headers: I,
+        body: &[u8],
+    ) -> Result<Zeroizing<Vec<u8>>>
+    where
+        I: IntoIterator<Item = (&'a str, &'a str)>,
+    {
+        let mut correlation_id = None;
+        let mut key_id = None;
+        for (name, value) in headers {
+            let slot = match HeaderName::from_name(name) {
+                Some(HeaderName::CorrelationId) => &mut correlation_id,
+                Some(HeaderName::CryptoKeyId) => &mut key_id,
+                _ => continue,
+            };
+            if slot.replace(value.trim()).is_some() {
+                return Err(Error::DuplicateHeader(
+                    HeaderName::from_name(name).unwrap_or(HeaderName::CorrelationId),
+                ));
+            }
+        }
+        let correlation_id = correlation_id.ok_or(Error::MissingHeader(HeaderName::CorrelationId))?;
+        let correlation_id = CorrelationId::parse_reason(correlation_id).map_err(|reason| {
+            Error::InvalidHeader {
+                header: HeaderName::CorrelationId,
+                reason,
+            }
+        })?;
+        if correlation_id != *request.headers.correlation_id() {
+            return Err(Error::CorrelationIdMismatch);
+        }
+        let sent_key = request.headers.crypto_key_id();
+        if let Some(named) = key_id {
+            let named = CryptoKeyId::parse(named)?;
+            if Some(&named) != sent_key {
+                return Err(Error::KeyIdMismatch {
+                    expected: sent_key.map(ToString::to_string).unwrap_or_default(),
+                });
+            }
+        }
+        unprotect_response(request.route.route().response(), &request.keyring, sent_key, body)
+    }
+}
+
+/// A request ready to send: its headers and the exact bytes of its body.
+#[derive(Clone, Debug)]
+pub struct PreparedRequest {
+    route: RouteMatch,
+    headers: RequestHeaders,
+    body: Vec<u8>,
+    /// The keys as they were when the request was made: its response is
+    /// opened with them, whatever rotates meanwhile.
+    keyring: Keyring,
+}
+
+impl PreparedRequest {
+    /// The `X-KM-*` headers.
+    pub fn headers(&self) -> &RequestHeaders {
+        &self.headers
+    }
+    /// The headers as `(name, value)` pairs, to write onto the request.
+    pub fn header_pairs(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.headers.iter().map(|(n, v)| (n.as_str(), v))
+    }
+    /// The bytes to send, exactly as signed.
+    pub fn body(&self) -> &[u8] {
+        &self.body
+    }
+    /// The route that matched.
+    pub fn route(&self) -> &RouteMatch {
+        &self.route
+    }
+}

@@ -1,0 +1,377 @@
+//! Which API protects what, as data: a route table maps a method and a path
+//! template to the protection of the request and of the response.
+//!
+//! ```json
+//! {"routes": [
+//!   {"method": "POST", "path": "/api/v1/card/delivery/cancel",
+//!    "request": "plain",
+//!    "response": {"fields": ["mobileCardNo", "par"], "strict": false}}
+//! ]}
+//! ```
+//!
+//! A request is `"plain"` or `"envelope"`; a response is `"plain"`,
+//! `"envelope"` or `{"fields": [paths], "strict": bool}` (strict: a path that
+//! matches nothing is an error rather than a clear response; the seed's
+//! route says `false` because its error answers, `003_003` and the like,
+//! carry no card fields).
+//!
+//! Templates are matched segment by segment: a literal segment matches
+//! itself exactly, `{name}` binds any one non-empty segment. There are no
+//! regular expressions and no prefixes: `/resource` never matches
+//! `/resource1` or `/resource/1`. A query string (`?...`) is not part of the
+//! path. Two routes of one method that could match the same path are
+//! refused when the table loads, so at most one route matches a request.
+
+use std::sync::Arc;
+
+use serde::Deserialize;
+
+use crate::error::{Error, Result, quoted};
+use crate::fields::Fields;
+use crate::json::json_error;
+
+/// How a request body travels.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RequestProtection {
+    /// As it is (signed, not encrypted).
+    Plain,
+    /// Sealed whole into `{"encData":"<JWE>"}`.
+    Envelope,
+}
+
+/// How a response body travels.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub enum ResponseProtection {
+    /// As it is.
+    Plain,
+    /// Sealed whole into `{"encData":"<JWE>"}`.
+    Envelope,
+    /// The marked fields encrypted in place (strict or not, as the [`Fields`] say).
+    Fields(Fields),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Segment {
+    Literal(String),
+    Param(String),
+}
+
+/// One route: a method, a path template and what protects each direction.
+#[derive(Clone, Debug)]
+pub struct Route {
+    method: String,
+    template: String,
+    segments: Vec<Segment>,
+    request: RequestProtection,
+    response: ResponseProtection,
+}
+
+impl Route {
+    /// A route for `method` (upper-case letters, as HTTP spells them) and
+    /// `template` (`/a/{id}/b`).
+    pub fn new(
+        method: &str,
+        template: &str,
+        request: RequestProtection,
+        response: ResponseProtection,
+    ) -> Result<Route> {
+        let invalid = |reason: String| Error::InvalidRoutes {
+            reason: format!("{} {}: {reason}", quoted(method), quoted(template)),
+        };
+        if method.is_empty() || !method.bytes().all(|b| b.is_ascii_uppercase()) {
+            return Err(invalid("the method is not upper-case letters".into()));
+        }
+        let segments = split(template)
+            .ok_or_else(|| invalid("a template starts with '/'".into()))?
+            .map(|s| parse_segment(s).map_err(invalid))
+            .collect::<Result<Vec<_>>>()?;
+        let mut names: Vec<&str> = segments
+            .iter()
+            .filter_map(|s| match s {
+                Segment::Param(name) => Some(name.as_str()),
+                Segment::Literal(_) => None,
+            })
+            .collect();
+        names.sort_unstable();
+        if names.windows(2).any(|w| w.first() == w.get(1)) {
+            return Err(invalid("a parameter name is used twice".into()));
+        }
+        Ok(Route {
+            method: method.to_owned(),
+            template: template.to_owned(),
+            segments,
+            request,
+            response,
+        })
+    }
+
+    /// The method.
+    pub fn method(&self) -> &str {
+        &self.method
+    }
+    /// The path template as written.
+    pub fn template(&self) -> &str {
+        &self.template
+    }
+    /// How the request body travels.
+    pub fn request(&self) -> RequestProtection {
+        self.request
+    }
+    /// How the response body travels.
+    pub fn response(&self) -> &ResponseProtection {
+        &self.response
+    }
+    /// Whether either direction needs a key (`X-KM-Crypto-Key-Id`).
+    pub fn needs_key(&self) -> bool {
+        self.request != RequestProtection::Plain
+            || !matches!(self.response, ResponseProtection::Plain)
+    }
+
+    /// The parameters bound if this route matches `segments`.
+    fn bind(&self, method: &str, segments: &[&str]) -> Option<Vec<(String, String)>> {
+        if self.method != method || self.segments.len() != segments.len() {
+            return None;
+        }
+        let mut params = Vec::new();
+        for (template, actual) in self.segments.iter().zip(segments) {
+            match template {
+                Segment::Literal(text) if text == actual => {}
+                Segment::Param(name) if !actual.is_empty() => {
+                    params.push((name.clone(), (*actual).to_owned()));
+                }
+                _ => return None,
+            }
+        }
+        Some(params)
+    }
+
+    /// Whether some path would match both routes.
+    fn overlaps(&self, other: &Route) -> bool {
+        self.method == other.method
+            && self.segments.len() == other.segments.len()
+            && self
+                .segments
+                .iter()
+                .zip(&other.segments)
+                .all(|pair| match pair {
+                    (Segment::Literal(a), Segment::Literal(b)) => a == b,
+                    _ => true,
+                })
+    }
+}
+
+/// The segments of a path or template after its leading `/` (none for `/`).
+fn split(path: &str) -> Option<impl Iterator<Item = &str>> {
+    let rest = path.strip_prefix('/')?;
+    let mut parts = rest.split('/');
+    if rest.is_empty() {
+        parts.next();
+    }
+    Some(parts)
+}
+
+fn parse_segment(text: &str) -> Result<Segment, String> {
+    if let Some(name) = text.strip_prefix('{').and_then(|t| t.strip_suffix('}')) {
+        if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+            return Err(format!(
+                "'{{{}}}' is not a parameter (letters, digits, '_')",
+                quoted(name)
+            ));
+        }
+        return Ok(Segment::Param(name.to_owned()));
+    }
+    if text.is_empty() {
+        return Err("an empty segment ('//' or a trailing '/')".into());
+    }
+    if text.contains(['{', '}', '?', '#']) {
+        return Err(format!(
+            "segment '{}' mixes text and braces, or holds '?' or '#'",
+            quoted(text)
+        ));
+    }
+    Ok(Segment::Literal(text.to_owned()))
+}
+
+/// A route that matched a request, with the parameters its template bound.
+#[derive(Clone, Debug)]
+pub struct RouteMatch {
+    route: Arc<Route>,
+    params: Vec<(String, String)>,
+}
+
+impl RouteMatch {
+    /// The route.
+    pub fn route(&self) -> &Route {
+        &self.route
+    }
+    /// The value bound to `{name}`.
+    pub fn param(&self, name: &str) -> Option<&str> {
+        self.params
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+    /// Every bound parameter, in template order.
+    pub fn params(&self) -> &[(String, String)] {
+        &self.params
+    }
+}
+
+/// A set of routes, no two of which can match the same request. Cheap to
+/// clone.
+///
+/// ```
+/// use konaplate_crypto::{ErrorKind, RouteTable};
+///
+/// let routes = RouteTable::from_json(r#"{"routes": [
+///     {"method": "POST", "path": "/api/v1/card/delivery/cancel", "request": "plain",
+///      "response": {"fields": ["mobileCardNo", "par"], "strict": false}},
+///     {"method": "GET", "path": "/api/v1/cards/{cardId}", "request": "plain", "response": "envelope"}
+/// ]}"#)?;
+/// let found = routes.find("GET", "/api/v1/cards/42?verbose=1")?;
+/// assert_eq!(found.param("cardId"), Some("42"));
+/// assert_eq!(routes.find("GET", "/api/v1/cards/42/x").unwrap_err().kind(), ErrorKind::RouteNotFound);
+/// # Ok::<(), konaplate_crypto::Error>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct RouteTable {
+    routes: Arc<[Arc<Route>]>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileTable {
+    routes: Vec<FileRoute>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileRoute {
+    method: String,
+    path: String,
+    request: FileProtection,
+    response: FileProtection,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum FileProtection {
+    Named(String),
+    Fields(FileFields),
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileFields {
+    fields: Vec<String>,
+    strict: bool,
+}
+
+impl RouteTable {
+    /// A table of `routes`; two that could match the same request are refused.
+    pub fn new(routes: Vec<Route>) -> Result<RouteTable> {
+        for (i, route) in routes.iter().enumerate() {
+            let earlier = routes.get(..i).unwrap_or_default();
+            if let Some((j, other)) = earlier.iter().enumerate().find(|(_, o)| o.overlaps(route)) {
+                let same = other.segments.len() == route.segments.len()
+                    && other
+                        .segments
+                        .iter()
+                        .zip(&route.segments)
+                        .all(|pair| matches!(pair, (Segment::Literal(a), Segment::Literal(b)) if a == b)
+                            || matches!(pair, (Segment::Param(_), Segment::Param(_))));
+                let what = if same { "a duplicate of" } else { "ambiguous with" };
+                return Err(Error::InvalidRoutes {
+                    reason: format!(
+                        "route {i} ({} {}) is {what} route {j} ({} {})",
+                        route.method, route.template, other.method, other.template
+                    ),
+                });
+            }
+        }
+        Ok(RouteTable {
+            routes: routes.into_iter().map(Arc::new).collect(),
+        })
+    }
+
+    /// Loads a route table from its JSON text (the format above).
+    pub fn from_json(json: &str) -> Result<RouteTable> {
+        let file: FileTable = serde_json::from_str(json).map_err(|e| Error::InvalidRoutes {
+            reason: match json_error(&e) {
+                Error::InvalidJson { reason } => format!("not a route table ({reason})"),
+                other => other.to_string(),
+            },
+        })?;
+        let routes = file
+            .routes
+            .into_iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let context = |e: Error| match e {
+                    Error::InvalidRoutes { reason } => Error::InvalidRoutes {
+                        reason: format!("route {i}: {reason}"),
+                    },
+                    Error::InvalidFieldPath { path, reason } => Error::InvalidRoutes {
+                        reason: format!("route {i}: field path '{path}': {reason}"),
+                    },
+                    other => other,
+                };
+                let request = match r.request {
+                    FileProtection::Named(name) if name == "plain" => RequestProtection::Plain,
+                    FileProtection::Named(name) if name == "envelope" => {
+                        RequestProtection::Envelope
+                    }
+                    _ => {
+                        return Err(context(Error::InvalidRoutes {
+                            reason: "request is \"plain\" or \"envelope\"".into(),
+                        }));
+                    }
+                };
+                let response = match r.response {
+                    FileProtection::Named(name) if name == "plain" => ResponseProtection::Plain,
+                    FileProtection::Named(name) if name == "envelope" => {
+                        ResponseProtection::Envelope
+                    }
+                    FileProtection::Named(_) => {
+                        return Err(context(Error::InvalidRoutes {
+                            reason: "response is \"plain\", \"envelope\" or {\"fields\": [...], \"strict\": bool}".into(),
+                        }));
+                    }
+                    FileProtection::Fields(f) => {
+                        let fields = Fields::new(&f.fields).map_err(context)?;
+                        ResponseProtection::Fields(if f.strict { fields.strict() } else { fields })
+                    }
+                };
+                Route::new(&r.method, &r.path, request, response).map_err(context)
+            })
+            .collect::<Result<Vec<_>>>()?;
+        RouteTable::new(routes)
+    }
+
+    /// The route for `method` and `path` (a query string is ignored), with
+    /// the parameters its template binds.
+    pub fn find(&self, method: &str, path: &str) -> Result<RouteMatch> {
+        let not_found = || Error::RouteNotFound {
+            method: quoted(method),
+            path: quoted(path),
+        };
+        let bare = path.split_once('?').map_or(path, |(p, _)| p);
+        let segments: Vec<&str> = split(bare).ok_or_else(not_found)?.collect();
+        self.routes
+            .iter()
+            .find_map(|route| {
+                route.bind(method, &segments).map(|params| RouteMatch {
+                    route: route.clone(),
+                    params,
+                })
+            })
+            .ok_or_else(not_found)
+    }
+
+    /// Every route, in table order.
+    pub fn iter(&self) -> impl Iterator<Item = &Route> {
+        self.routes.iter().map(|r| r.as_ref())
+    }
+}
