@@ -151,7 +151,8 @@ pub enum Error {
         /// Bytes available.
         available: usize,
     },
-    /// The project secret cannot be read, or is empty.
+    /// A secret (the project secret, a key store's password) cannot be
+    /// read, or is empty.
     InvalidSecret {
         /// What was wrong (never the secret).
         reason: String,
@@ -583,7 +584,7 @@ impl fmt::Display for Error {
                 f,
                 "output buffer too small: {needed} bytes needed, {available} available"
             ),
-            Error::InvalidSecret { reason } => write!(f, "project secret: {reason}"),
+            Error::InvalidSecret { reason } => write!(f, "secret: {reason}"),
             Error::InvalidRoutes { reason } => write!(f, "route table: {reason}"),
             Error::RouteNotFound { method, path } => {
                 write!(f, "no route for {method} {path}")

@@ -36,10 +36,7 @@ impl ProjectSecret {
     /// trailing newline (`\n` or `\r\n`) is stripped; an unset variable or
     /// an empty secret is an [`Error::InvalidSecret`].
     pub fn from_env(var: &str) -> Result<ProjectSecret> {
-        let value = std::env::var_os(var).ok_or_else(|| Error::InvalidSecret {
-            reason: format!("environment variable {var} is not set"),
-        })?;
-        ProjectSecret::checked(os_bytes(value, var)?)
+        env_secret(var).map(ProjectSecret)
     }
 
     /// The content of the file at `path`. One trailing newline (`\n` or
@@ -50,30 +47,40 @@ impl ProjectSecret {
             what: format!("the secret file {}", path.display()),
             source: e.into(),
         })?;
-        ProjectSecret::checked(bytes)
-    }
-
-    fn checked(bytes: Vec<u8>) -> Result<ProjectSecret> {
-        let mut bytes = Zeroizing::new(bytes);
-        let strip = if bytes.ends_with(b"\r\n") {
-            2
-        } else {
-            usize::from(bytes.ends_with(b"\n"))
-        };
-        let len = bytes.len() - strip;
-        bytes.truncate(len);
-        if bytes.is_empty() {
-            return Err(Error::InvalidSecret {
-                reason: "the secret is empty".into(),
-            });
-        }
-        Ok(ProjectSecret(bytes))
+        checked(bytes).map(ProjectSecret)
     }
 
     /// The secret's bytes, for building a MAC key.
     pub fn expose_secret(&self) -> &[u8] {
         &self.0
     }
+}
+
+/// A secret from the environment variable `var`, with the rules of
+/// [`ProjectSecret::from_env`].
+pub(crate) fn env_secret(var: &str) -> Result<Zeroizing<Vec<u8>>> {
+    let value = std::env::var_os(var).ok_or_else(|| Error::InvalidSecret {
+        reason: format!("environment variable {var} is not set"),
+    })?;
+    checked(os_bytes(value, var)?)
+}
+
+/// `bytes` less one trailing newline; empty is refused.
+fn checked(bytes: Vec<u8>) -> Result<Zeroizing<Vec<u8>>> {
+    let mut bytes = Zeroizing::new(bytes);
+    let strip = if bytes.ends_with(b"\r\n") {
+        2
+    } else {
+        usize::from(bytes.ends_with(b"\n"))
+    };
+    let len = bytes.len() - strip;
+    bytes.truncate(len);
+    if bytes.is_empty() {
+        return Err(Error::InvalidSecret {
+            reason: "the secret is empty".into(),
+        });
+    }
+    Ok(bytes)
 }
 
 #[cfg(unix)]

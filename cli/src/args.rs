@@ -1,8 +1,10 @@
-//! The command line, as clap reads it.
+//! The command line, as clap reads it: values parse straight into the
+//! library's types.
 
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
+use konaplate_crypto::{AccessKey, AspId, ContentEncryption, CryptoKeyId, TimeZone};
 
 /// Message security for the KONA PLATE Open API.
 #[derive(Parser, Debug)]
@@ -31,10 +33,10 @@ pub enum Command {
     Keygen {
         /// The key id (32 characters).
         #[arg(long, value_name = "ID")]
-        kid: String,
+        kid: CryptoKeyId,
         /// A128GCM or A256GCM.
         #[arg(long, default_value = "A256GCM")]
-        alg: String,
+        alg: ContentEncryption,
     },
     /// Encrypt or decrypt marked fields of the JSON document on stdin.
     #[command(subcommand)]
@@ -42,6 +44,10 @@ pub enum Command {
     /// Seal the body on stdin into {"encData":"<JWE>"}, or open one.
     #[command(subcommand)]
     Envelope(EnvelopeCommand),
+    /// Play either side of a request over a route table, messages as
+    /// `Name: value` header lines, an empty line, then the body.
+    #[command(subcommand)]
+    Exchange(ExchangeCommand),
     /// Run the seed's card-application cancel request end to end.
     Demo,
 }
@@ -50,35 +56,43 @@ pub enum Command {
 /// certificate or public key (RSA-OAEP-256).
 #[derive(Args, Debug)]
 pub struct SealKey {
-    /// A JSON Web Key Set file (with --key-id).
+    /// A key set file (JWK Set or JWK), with --key-id.
     #[arg(long, value_name = "FILE", requires = "key_id", conflicts_with_all = ["cert", "public_key"])]
     pub keyring: Option<PathBuf>,
     /// The id of the key to seal with (X-KM-Crypto-Key-Id).
     #[arg(long, value_name = "ID", requires = "keyring")]
-    pub key_id: Option<String>,
+    pub key_id: Option<CryptoKeyId>,
     /// An X.509 certificate (PEM or DER) to seal to with RSA-OAEP-256.
-    #[arg(long, value_name = "PEM", conflicts_with = "public_key")]
+    #[arg(long, value_name = "FILE", conflicts_with = "public_key")]
     pub cert: Option<PathBuf>,
-    /// A public key (SPKI PEM) to seal to with RSA-OAEP-256.
-    #[arg(long, value_name = "PEM")]
+    /// A public key (SPKI, PEM or DER) to seal to with RSA-OAEP-256.
+    #[arg(long, value_name = "FILE")]
     pub public_key: Option<PathBuf>,
     /// Content encryption: A128GCM (the default with RSA) or A256GCM.
     #[arg(long, value_name = "ENC")]
-    pub enc: Option<String>,
+    pub enc: Option<ContentEncryption>,
 }
 
-/// Where opening keys come from: a keyring, or one RSA private key.
+/// Where opening keys come from: a keyring and the key it names, or one
+/// RSA private key.
 #[derive(Args, Debug)]
 pub struct OpenKey {
-    /// A JSON Web Key Set file.
+    /// A key set file (JWK Set or JWK).
     #[arg(long, value_name = "FILE", conflicts_with = "private_key")]
     pub keyring: Option<PathBuf>,
-    /// The X-KM-Crypto-Key-Id to use when a JWE names no KONA key id.
-    #[arg(long, value_name = "ID", requires = "keyring")]
-    pub key_id: Option<String>,
-    /// An RSA private key (PKCS#8 or PKCS#1 PEM, or DER).
-    #[arg(long, value_name = "PEM")]
+    /// The key to open with (the X-KM-Crypto-Key-Id of the exchange); a
+    /// JWE whose kid names another key is refused.
+    #[arg(long, value_name = "ID", requires = "keyring", conflicts_with = "dangerous_kid_in_message")]
+    pub key_id: Option<CryptoKeyId>,
+    /// Dangerous: pick the key by each JWE's own kid.
+    #[arg(long, requires = "keyring")]
+    pub dangerous_kid_in_message: bool,
+    /// An RSA private key: PKCS#8 or PKCS#1 (PEM or DER), or PKCS#12.
+    #[arg(long, value_name = "FILE")]
     pub private_key: Option<PathBuf>,
+    /// An environment variable holding the PKCS#12 store's password.
+    #[arg(long, value_name = "VAR", requires = "private_key")]
+    pub key_password_env: Option<String>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -125,7 +139,7 @@ pub enum EnvelopeCommand {
 pub struct CorrIdArgs {
     /// Time zone of the time digits: UTC, KST or NAME+HH:MM.
     #[arg(long, default_value = "KST")]
-    pub zone: String,
+    pub zone: TimeZone,
     /// How many ids to print, one per line.
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=10_000_000))]
     pub count: u32,
@@ -163,7 +177,7 @@ pub enum TokenCommand {
         time: Option<String>,
         /// Time zone of the time: UTC, KST or NAME+HH:MM.
         #[arg(long, default_value = "KST")]
-        zone: String,
+        zone: TimeZone,
         /// Emit the padded 67-character form.
         #[arg(long)]
         padded: bool,
@@ -180,7 +194,7 @@ pub enum TokenCommand {
         now: Option<String>,
         /// Time zone of the token time and of --now.
         #[arg(long, default_value = "KST")]
-        zone: String,
+        zone: TimeZone,
         /// Allowed distance between token time and now, in seconds.
         #[arg(long, value_name = "SECONDS", default_value_t = 300)]
         max_skew: u64,
@@ -194,13 +208,13 @@ pub enum TokenCommand {
 pub struct HeadersArgs {
     /// X-KM-User-AspId (15 characters).
     #[arg(long, value_name = "ID")]
-    pub asp_id: String,
+    pub asp_id: AspId,
     /// X-KM-Access-Key (40 characters).
     #[arg(long, value_name = "KEY")]
-    pub access_key: String,
+    pub access_key: AccessKey,
     /// X-KM-Crypto-Key-Id (32 characters), when the body is encrypted.
     #[arg(long, value_name = "ID")]
-    pub crypto_key_id: Option<String>,
+    pub crypto_key_id: Option<CryptoKeyId>,
     #[command(flatten)]
     pub secret: SecretSource,
     /// Request time yyyyMMddHHmmssSSS (default: now).
@@ -208,5 +222,66 @@ pub struct HeadersArgs {
     pub time: Option<String>,
     /// Time zone of the request: UTC, KST or NAME+HH:MM.
     #[arg(long, default_value = "KST")]
-    pub zone: String,
+    pub zone: TimeZone,
+}
+
+/// What both sides of an exchange need: the route table, the request line,
+/// the keys and the secret.
+#[derive(Args, Debug)]
+pub struct ExchangeArgs {
+    /// The route table (JSON).
+    #[arg(long, value_name = "FILE")]
+    pub routes: PathBuf,
+    /// The request's method.
+    #[arg(long, default_value = "POST")]
+    pub method: String,
+    /// The request's path.
+    #[arg(long, value_name = "PATH")]
+    pub path: String,
+    /// A key set file (JWK Set or JWK).
+    #[arg(long, value_name = "FILE")]
+    pub keyring: PathBuf,
+    #[command(flatten)]
+    pub secret: SecretSource,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ExchangeCommand {
+    /// Client: sign (and protect) the body on stdin; print the request message.
+    Prepare {
+        #[command(flatten)]
+        common: ExchangeArgs,
+        /// X-KM-User-AspId (15 characters).
+        #[arg(long, value_name = "ID")]
+        asp_id: AspId,
+        /// X-KM-Access-Key (40 characters).
+        #[arg(long, value_name = "KEY")]
+        access_key: AccessKey,
+        /// X-KM-Crypto-Key-Id: the key that protects the bodies.
+        #[arg(long, value_name = "ID")]
+        key_id: Option<CryptoKeyId>,
+    },
+    /// Server: verify the request message on stdin; print its clear body.
+    Accept {
+        #[command(flatten)]
+        common: ExchangeArgs,
+    },
+    /// Server: accept the request message in --request again, and print the
+    /// response message for the body on stdin.
+    Respond {
+        #[command(flatten)]
+        common: ExchangeArgs,
+        /// The request message, as received.
+        #[arg(long, value_name = "FILE")]
+        request: PathBuf,
+    },
+    /// Client: check the response message on stdin against the request
+    /// message in --request; print the clear body.
+    Finish {
+        #[command(flatten)]
+        common: ExchangeArgs,
+        /// The request message, as prepared.
+        #[arg(long, value_name = "FILE")]
+        request: PathBuf,
+    },
 }

@@ -12,6 +12,7 @@ use clap::{CommandFactory, FromArgMatches};
 mod args;
 mod commands;
 mod demo;
+mod exchange;
 mod input;
 mod keys;
 

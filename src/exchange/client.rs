@@ -14,7 +14,7 @@ use crate::ids::{AccessKey, AspId, CryptoKeyId};
 use crate::keyring::{Keyring, SharedKeyring};
 use crate::routes::{RouteMatch, RouteTable};
 use crate::time::TimeZone;
-use crate::token::{TokenForm, TokenSigner};
+use crate::token::{TokenForm, TokenSigner, VerifyOptions};
 
 /// A client of the platform: prepares requests and finishes responses per
 /// route. Cheap to clone, `Send` and `Sync`; one correlation id generator is
@@ -97,6 +97,28 @@ impl Client {
             headers,
             body: sent,
             keyring,
+        })
+    }
+
+    /// A request sent earlier, rebuilt from its method, path, headers and
+    /// body as sent, to finish its response: for a front end that keeps no
+    /// state between the two calls (a shell script). The headers are parsed
+    /// and checked, not verified: they are the client's own.
+    pub fn resume<'a, I>(
+        &self,
+        method: &str,
+        path: &str,
+        headers: I,
+        body: &[u8],
+    ) -> Result<PreparedRequest>
+    where
+        I: IntoIterator<Item = (&'a str, &'a str)>,
+    {
+        Ok(PreparedRequest {
+            route: self.routes.find(method, path)?,
+            headers: RequestHeaders::parse(headers, &VerifyOptions::default())?,
+            body: body.to_vec(),
+            keyring: self.keys.load(),
         })
     }
 

@@ -113,6 +113,6 @@ fn unprotect_response(
 }
 
 /// Headers as `(name, value)` string pairs, for a front end to write.
-fn pairs(headers: &[(HeaderName, String)]) -> impl Iterator<Item = (&'static str, &str)> {
+fn pairs(headers: &[(HeaderName, String)]) -> impl Iterator<Item = (&str, &str)> {
     headers.iter().map(|(n, v)| (n.as_str(), v.as_str()))
 }

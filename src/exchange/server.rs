@@ -152,7 +152,7 @@ pub struct PreparedResponse {
 
 impl PreparedResponse {
     /// The headers to set, as `(name, value)` pairs.
-    pub fn header_pairs(&self) -> impl Iterator<Item = (&'static str, &str)> {
+    pub fn header_pairs(&self) -> impl Iterator<Item = (&str, &str)> {
         pairs(&self.headers)
     }
     /// The bytes to send.

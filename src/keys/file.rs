@@ -21,6 +21,16 @@ impl KeyPassword {
         KeyPassword(Zeroizing::new(password))
     }
 
+    /// The value of the environment variable `var`, as UTF-8 text, with the
+    /// rules of [`ProjectSecret::from_env`](crate::ProjectSecret::from_env).
+    pub fn from_env(var: &str) -> Result<KeyPassword> {
+        let bytes = crate::secret::env_secret(var)?;
+        let text = core::str::from_utf8(&bytes).map_err(|_| Error::InvalidSecret {
+            reason: format!("environment variable {var} is not UTF-8"),
+        })?;
+        Ok(KeyPassword::from(text))
+    }
+
     /// The password's text.
     pub fn expose_secret(&self) -> &str {
         &self.0
