@@ -7,11 +7,10 @@ use std::hint::black_box;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use konaplate_crypto::fields::Fields;
-use konaplate_crypto::ids::CryptoKeyId;
-use konaplate_crypto::jwe::{ContentEncryption, Opener, Sealer};
-use konaplate_crypto::keyring::{KeyMaterial, Keyring, SymmetricKey, generate_jwks};
-use konaplate_crypto::rsa::{RsaPrivateKey, RsaPublicKey};
+use konaplate_crypto::{
+    ContentEncryption, ContentType, CryptoKeyId, Fields, KeyFile, KeyMaterial, KeySelection,
+    Keyring, Opener, Sealer, SymmetricKey, generate_jwks,
+};
 
 fn setup() -> (Keyring, CryptoKeyId) {
     let kid = CryptoKeyId::parse("0123456789abcdef0123456789abcdef").unwrap();
@@ -32,7 +31,7 @@ fn seal_open(c: &mut Criterion) {
         group.bench_with_input(
             BenchmarkId::new("seal/key-loaded-once", size),
             &plaintext,
-            |b, p| b.iter(|| sealer.seal(black_box(p), false).unwrap()),
+            |b, p| b.iter(|| sealer.seal(black_box(p), ContentType::Text).unwrap()),
         );
         // Baseline: key schedule and header built for every message.
         group.bench_with_input(
@@ -42,12 +41,14 @@ fn seal_open(c: &mut Criterion) {
                 b.iter(|| {
                     let key = SymmetricKey::new(ContentEncryption::A256Gcm, &key_bytes, Some(&kid))
                         .unwrap();
-                    Sealer::dir(&key).seal(black_box(p), false).unwrap()
+                    Sealer::dir(key.clone())
+                        .seal(black_box(p), ContentType::Text)
+                        .unwrap()
                 })
             },
         );
-        let sealed = sealer.seal(&plaintext, false).unwrap();
-        let opener = ring.opener(None);
+        let sealed = sealer.seal(&plaintext, ContentType::Text).unwrap();
+        let opener = ring.opener(KeySelection::Named(kid));
         group.bench_with_input(BenchmarkId::new("open", size), &sealed, |b, s| {
             b.iter(|| opener.open(black_box(s)).unwrap())
         });
@@ -58,7 +59,7 @@ fn seal_open(c: &mut Criterion) {
 fn fields(c: &mut Criterion) {
     let (ring, kid) = setup();
     let sealer = ring.sealer(&kid).unwrap();
-    let opener = ring.opener(None);
+    let opener = ring.opener(KeySelection::Named(kid));
     let marked = Fields::new(["mobileCardNo", "par"]).unwrap();
     let response = br#"{"code":"000_000","message":"Success.","mobileCardNo":"9410123412341234","par":"Q1J4AwSWD4Jr4e4G7wUP2ujLKQ0"}"#;
     let sealed = marked.encrypt(response, &sealer).unwrap();
@@ -73,9 +74,11 @@ fn fields(c: &mut Criterion) {
     group.bench_function("two-bare-seals", |b| {
         b.iter(|| {
             (
-                sealer.seal(black_box(b"9410123412341234"), false).unwrap(),
                 sealer
-                    .seal(black_box(b"Q1J4AwSWD4Jr4e4G7wUP2ujLKQ0"), false)
+                    .seal(black_box(b"9410123412341234"), ContentType::Text)
+                    .unwrap(),
+                sealer
+                    .seal(black_box(b"Q1J4AwSWD4Jr4e4G7wUP2ujLKQ0"), ContentType::Text)
                     .unwrap(),
             )
         })
@@ -86,27 +89,37 @@ fn fields(c: &mut Criterion) {
 fn rsa(c: &mut Criterion) {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/test-vectors/rsa/");
     let read = |f: &str| std::fs::read_to_string(format!("{dir}{f}")).unwrap();
-    let cert = RsaPublicKey::from_pem(&read("server-certificate.pem")).unwrap();
-    let private = KeyMaterial::from_rsa(
-        None,
-        Some(RsaPrivateKey::from_pem(&read("server-private-pkcs8.pem")).unwrap()),
-    )
-    .unwrap();
+    let load = |f: &str| KeyFile::load(read(f).as_bytes(), None).unwrap();
+    let cert = load("server-certificate.pem").into_public().unwrap();
+    let private =
+        KeyMaterial::RsaOpenWith(load("server-private-pkcs8.pem").into_private().unwrap());
     let (ring, kid) = setup();
     let body = vec![b'a'; 1024];
-    let rsa_sealer = Sealer::rsa_oaep_256(&cert, ContentEncryption::A128Gcm);
-    let rsa_sealed = rsa_sealer.seal(&body, false).unwrap();
+    let rsa_sealer = Sealer::rsa_oaep_256(cert.clone(), ContentEncryption::A128Gcm);
+    let rsa_sealed = rsa_sealer.seal(&body, ContentType::Text).unwrap();
     let dir_sealer = ring.sealer(&kid).unwrap();
-    let dir_sealed = dir_sealer.seal(&body, false).unwrap();
+    let dir_sealed = dir_sealer.seal(&body, ContentType::Text).unwrap();
     let mut group = c.benchmark_group("rsa-oaep-256-vs-dir-1KiB");
     group.bench_function("seal/rsa-oaep-256", |b| {
-        b.iter(|| rsa_sealer.seal(black_box(&body), false).unwrap())
+        b.iter(|| {
+            rsa_sealer
+                .seal(black_box(&body), ContentType::Text)
+                .unwrap()
+        })
     });
     group.bench_function("seal/dir", |b| {
-        b.iter(|| dir_sealer.seal(black_box(&body), false).unwrap())
+        b.iter(|| {
+            dir_sealer
+                .seal(black_box(&body), ContentType::Text)
+                .unwrap()
+        })
     });
     group.bench_function("open/rsa-oaep-256", |b| {
-        b.iter(|| Opener::key(&private).open(black_box(&rsa_sealed)).unwrap())
+        b.iter(|| {
+            Opener::with_key(private.clone())
+                .open(black_box(&rsa_sealed))
+                .unwrap()
+        })
     });
     // A wrapped key changed in one byte: the unwrap fails inside AWS-LC, a
     // random stand-in key takes its place, and the tag check refuses. Its
@@ -117,10 +130,18 @@ fn rsa(c: &mut Criterion) {
     parts[1] = URL_SAFE_NO_PAD.encode(&ek);
     let bad = parts.join(".");
     group.bench_function("open/rsa-oaep-256-bad-wrapped-key", |b| {
-        b.iter(|| Opener::key(&private).open(black_box(&bad)).unwrap_err())
+        b.iter(|| {
+            Opener::with_key(private.clone())
+                .open(black_box(&bad))
+                .unwrap_err()
+        })
     });
     group.bench_function("open/dir", |b| {
-        b.iter(|| ring.opener(None).open(black_box(&dir_sealed)).unwrap())
+        b.iter(|| {
+            ring.opener(KeySelection::Named(kid))
+                .open(black_box(&dir_sealed))
+                .unwrap()
+        })
     });
     group.finish();
 }

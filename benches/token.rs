@@ -8,9 +8,10 @@ use std::hint::black_box;
 use std::time::{Duration, UNIX_EPOCH};
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use konaplate_crypto::correlation::CorrelationIdGenerator;
-use konaplate_crypto::time::{DateTime, TimeZone};
-use konaplate_crypto::token::{ProjectSecret, TokenForm, TokenSigner, TranToken, VerifyOptions};
+use konaplate_crypto::{
+    CorrelationIdGenerator, DateTime, ProjectSecret, TimeZone, TokenForm, TokenSigner, TranToken,
+    VerifyOptions,
+};
 
 const SECRET: &str = "sandbox-secret-for-benchmarks";
 

@@ -589,9 +589,9 @@ impl fmt::Display for Error {
             Error::RouteNotFound { method, path } => {
                 write!(f, "no route for {method} {path}")
             }
-            Error::CorrelationIdMismatch => f.write_str(
-                "X-KM-Correlation-Id: the response's id is not the request's",
-            ),
+            Error::CorrelationIdMismatch => {
+                f.write_str("X-KM-Correlation-Id: the response's id is not the request's")
+            }
             Error::Io { what, source } => write!(f, "cannot read {what}: {}", source.get()),
         }
     }

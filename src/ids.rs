@@ -136,7 +136,10 @@ mod tests {
             e.to_string(),
             "X-KM-Crypto-Key-Id: character 31 is not an ASCII letter, digit, '-' or '_'"
         );
-        assert_eq!(format!("{:?}", AccessKey::parse(&k).unwrap()), "AccessKey(\"[redacted]\")");
+        assert_eq!(
+            format!("{:?}", AccessKey::parse(&k).unwrap()),
+            "AccessKey(\"[redacted]\")"
+        );
         // Multi-byte characters are counted as characters, not bytes.
         let e = AspId::parse("00017000000200é").unwrap_err();
         assert_eq!(

@@ -86,8 +86,7 @@ impl<'de> Deserialize<'de> for Members<'de> {
 /// The members of a raw object value; a repeated name is an error (found
 /// with a hash set: linear in the number of members).
 pub(crate) fn members(raw: &RawValue) -> Result<Members<'_>> {
-    let members =
-        serde_json::from_str::<Members<'_>>(raw.get()).map_err(|e| json_error(&e))?;
+    let members = serde_json::from_str::<Members<'_>>(raw.get()).map_err(|e| json_error(&e))?;
     let mut seen = HashSet::with_capacity(members.0.len());
     for (name, value) in &members.0 {
         if !seen.insert(name.as_ref()) {

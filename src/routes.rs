@@ -276,13 +276,15 @@ impl RouteTable {
             let earlier = routes.get(..i).unwrap_or_default();
             if let Some((j, other)) = earlier.iter().enumerate().find(|(_, o)| o.overlaps(route)) {
                 let same = other.segments.len() == route.segments.len()
-                    && other
-                        .segments
-                        .iter()
-                        .zip(&route.segments)
-                        .all(|pair| matches!(pair, (Segment::Literal(a), Segment::Literal(b)) if a == b)
-                            || matches!(pair, (Segment::Param(_), Segment::Param(_))));
-                let what = if same { "a duplicate of" } else { "ambiguous with" };
+                    && other.segments.iter().zip(&route.segments).all(|pair| {
+                        matches!(pair, (Segment::Literal(a), Segment::Literal(b)) if a == b)
+                            || matches!(pair, (Segment::Param(_), Segment::Param(_)))
+                    });
+                let what = if same {
+                    "a duplicate of"
+                } else {
+                    "ambiguous with"
+                };
                 return Err(Error::InvalidRoutes {
                     reason: format!(
                         "route {i} ({} {}) is {what} route {j} ({} {})",

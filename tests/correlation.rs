@@ -5,8 +5,7 @@ use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use konaplate_crypto::correlation::{CorrelationId, CorrelationIdGenerator};
-use konaplate_crypto::time::TimeZone;
+use konaplate_crypto::{CorrelationId, CorrelationIdGenerator, TimeZone};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 

@@ -4,11 +4,11 @@
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use konaplate_crypto::Error;
-use konaplate_crypto::correlation::CorrelationIdGenerator;
-use konaplate_crypto::headers::{HeaderBuilder, HeaderName, RequestHeaders, verify_request};
-use konaplate_crypto::ids::{AccessKey, AspId, CryptoKeyId};
-use konaplate_crypto::time::TimeZone;
-use konaplate_crypto::token::{ProjectSecret, TokenForm, TokenSigner, VerifyOptions};
+use konaplate_crypto::{
+    AcceptedForms, AccessKey, AspId, CorrelationIdGenerator, CryptoKeyId, HeaderBuilder,
+    HeaderName, ProjectSecret, RequestHeaders, TimeZone, TokenForm, TokenSigner, VerifyOptions,
+    verify_request,
+};
 
 const BODY: &[u8] = br#"{"cardApplyNo":"2022110812081460812345","userId":1}"#;
 
@@ -120,7 +120,7 @@ fn each_bad_value_names_its_header() {
     ];
     for (name, value, reason) in cases {
         let bad = with(&h, name, value);
-        match RequestHeaders::parse(as_pairs(&bad)) {
+        match RequestHeaders::parse(as_pairs(&bad), &VerifyOptions::default()) {
             Err(e @ Error::InvalidHeader { header, .. }) => {
                 assert_eq!(header, name, "{e}");
                 let text = e.to_string();
@@ -148,7 +148,7 @@ fn missing_and_duplicate_headers() {
             .cloned()
             .collect();
         assert_eq!(
-            RequestHeaders::parse(as_pairs(&without)),
+            RequestHeaders::parse(as_pairs(&without), &VerifyOptions::default()),
             Err(Error::MissingHeader(name))
         );
     }
@@ -158,13 +158,13 @@ fn missing_and_duplicate_headers() {
         .filter(|(n, _)| n != "X-KM-Access-Key" && n != "X-KM-Crypto-Key-Id")
         .cloned()
         .collect();
-    let parsed = RequestHeaders::parse(as_pairs(&callback)).unwrap();
+    let parsed = RequestHeaders::parse(as_pairs(&callback), &VerifyOptions::default()).unwrap();
     assert!(parsed.access_key().is_none() && parsed.crypto_key_id().is_none());
 
     let mut twice = h.clone();
     twice.push(("x-km-tran-token".into(), h[4].1.clone()));
     assert_eq!(
-        RequestHeaders::parse(as_pairs(&twice)),
+        RequestHeaders::parse(as_pairs(&twice), &VerifyOptions::default()),
         Err(Error::DuplicateHeader(HeaderName::TranToken))
     );
 }
@@ -177,14 +177,23 @@ fn other_zones_need_to_be_named() {
         .build(&signer(), &CorrelationIdGenerator::new(), BODY, now())
         .unwrap();
     let pairs: Vec<_> = headers.iter().map(|(n, v)| (n.as_str(), v)).collect();
-    assert!(RequestHeaders::parse(pairs.iter().copied()).is_err());
-    let parsed = RequestHeaders::parse_with_zones(pairs.iter().copied(), &[jst]).unwrap();
+    assert!(RequestHeaders::parse(pairs.iter().copied(), &VerifyOptions::default()).is_err());
+    let parsed = RequestHeaders::parse(
+        pairs.iter().copied(),
+        &VerifyOptions::default().with_extra_zone(jst),
+    )
+    .unwrap();
     assert_eq!(parsed.token().as_str().len(), 67);
     parsed
         .verify(&signer(), BODY, now(), &VerifyOptions::default())
         .unwrap();
     assert_eq!(
-        parsed.verify(&signer(), BODY, now(), &VerifyOptions::default().strict()),
+        parsed.verify(
+            &signer(),
+            BODY,
+            now(),
+            &VerifyOptions::default().with_forms(AcceptedForms::UnpaddedOnly)
+        ),
         Err(Error::PaddedTokenRefused)
     );
 }

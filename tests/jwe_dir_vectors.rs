@@ -9,12 +9,11 @@ mod common;
 use std::path::PathBuf;
 
 use common::FixedBytes;
-use konaplate_crypto::Error;
-use konaplate_crypto::envelope;
-use konaplate_crypto::fields::Fields;
-use konaplate_crypto::ids::CryptoKeyId;
-use konaplate_crypto::jwe::{ContentEncryption, Opener};
-use konaplate_crypto::keyring::{KeyMaterial, Keyring, SymmetricKey};
+use konaplate_crypto::{
+    ContentEncryption, ContentType, CryptoKeyId, Error, ErrorKind, Fields, KeyEntry, KeyMaterial,
+    KeySelection, Keyring, Opener, SymmetricKey, open_envelope, seal_envelope,
+    seal_envelope_with_rng,
+};
 use serde_json::Value;
 
 fn doc() -> Value {
@@ -51,10 +50,9 @@ fn rfc7520_section_5_6() {
     let c = &v["rfc7520_5_6"];
     // The RFC's kid is not a KONA key id: the key is given explicitly.
     let k = base64_url(c["jwk"]["k"].as_str().unwrap());
-    let key = KeyMaterial::from_symmetric(
-        SymmetricKey::new(ContentEncryption::A128Gcm, &k, None).unwrap(),
-    );
-    let opened = Opener::key(&key)
+    let key =
+        KeyMaterial::Symmetric(SymmetricKey::new(ContentEncryption::A128Gcm, &k, None).unwrap());
+    let opened = Opener::with_key(key.clone())
         .open(c["compact"].as_str().unwrap())
         .unwrap();
     assert_eq!(
@@ -85,13 +83,20 @@ fn sealing_with_fixed_ivs_matches_byte_for_byte() {
         let got = sealer
             .seal_with_rng(
                 c["plaintext"].as_str().unwrap().as_bytes(),
-                c["json"].as_bool().unwrap(),
+                if c["json"].as_bool().unwrap() {
+                    ContentType::Json
+                } else {
+                    ContentType::Text
+                },
                 &mut rng,
             )
             .unwrap();
         assert_eq!(got, c["compact"].as_str().unwrap(), "{ctx}");
         assert!(rng.is_spent(), "{ctx}");
-        let opened = ring.opener(None).open(&got).unwrap();
+        let opened = ring
+            .opener(KeySelection::Named(kid(&c["kid"])))
+            .open(&got)
+            .unwrap();
         assert_eq!(
             opened.plaintext(),
             c["plaintext"].as_str().unwrap().as_bytes(),
@@ -106,7 +111,7 @@ fn tokens_made_by_joserfc_open() {
     let ring = keyring(&v);
     for (i, c) in cases(&v, "open").iter().enumerate() {
         let opened = ring
-            .opener(None)
+            .opener(KeySelection::Named(kid(&c["kid"])))
             .open(c["compact"].as_str().unwrap())
             .unwrap_or_else(|e| panic!("open case {i} ({}): {e}", c["name"]));
         assert_eq!(
@@ -137,9 +142,12 @@ fn kind_matches(kind: &str, e: &Error) -> bool {
 fn refusals_have_the_right_kind() {
     let v = doc();
     let ring = keyring(&v);
+    // These vectors pick the key by the JWE's kid (the opt-in selection), so
+    // that an unknown kid and a missing kid each show their own kind.
     for (i, c) in cases(&v, "refuse").iter().enumerate() {
         let want = c["expect"].as_str().unwrap();
-        match ring.opener(None).open(c["compact"].as_str().unwrap()) {
+        let opener = ring.opener(KeySelection::DangerousKidInMessage);
+        match opener.open(c["compact"].as_str().unwrap()) {
             Err(e) if kind_matches(want, &e) => {
                 // An authentication failure says nothing more.
                 if want == "decryption_failed" {
@@ -180,7 +188,7 @@ fn fields_encrypt_byte_for_byte_and_decrypt_back() {
         let back = fields
             .decrypt(
                 c["expected"].as_str().unwrap().as_bytes(),
-                &ring.opener(Some(&k)),
+                &ring.opener(KeySelection::Named(k)),
             )
             .unwrap();
         let back = std::str::from_utf8(&back).unwrap();
@@ -216,7 +224,7 @@ fn field_failures_leave_no_output() {
             match c["op"].as_str().unwrap() {
                 "encrypt" => f.encrypt(&document, &ring.sealer(&k)?),
                 _ => f
-                    .decrypt(&document, &ring.opener(Some(&k)))
+                    .decrypt(&document, &ring.opener(KeySelection::Named(k)))
                     .map(|z| z.to_vec()),
             }
         });
@@ -238,15 +246,16 @@ fn envelopes_seal_byte_for_byte_and_open() {
         let k = kid(&c["kid"]);
         let mut rng = FixedBytes::from_hex(&[c["iv_hex"].as_str().unwrap()]);
         let body = c["body"].as_str().unwrap().as_bytes();
-        let sealed = envelope::seal_with_rng(body, &ring.sealer(&k).unwrap(), &mut rng).unwrap();
+        let sealed = seal_envelope_with_rng(body, &ring.sealer(&k).unwrap(), &mut rng).unwrap();
         assert_eq!(sealed, c["envelope"].as_str().unwrap(), "envelope case {i}");
-        let opened = envelope::open(sealed.as_bytes(), &ring.opener(None)).unwrap();
+        let opened =
+            open_envelope(sealed.as_bytes(), &ring.opener(KeySelection::Named(k))).unwrap();
         assert_eq!(&opened[..], body, "envelope case {i}");
     }
     for (i, c) in cases(&v, "envelope_refuse").iter().enumerate() {
-        let r = envelope::open(
+        let r = open_envelope(
             c["envelope"].as_str().unwrap().as_bytes(),
-            &ring.opener(None),
+            &ring.opener(KeySelection::CallbackKey),
         );
         assert!(
             matches!(
@@ -265,13 +274,102 @@ fn a_key_this_side_does_not_hold_is_refused_clearly() {
     let server = Keyring::from_jwks(&v["other_jwks"].to_string()).unwrap();
     let client = keyring(&v);
     let k = *server.iter().next().unwrap().id();
-    let sealed = envelope::seal(b"{}", &server.sealer(&k).unwrap()).unwrap();
-    let e = envelope::open(sealed.as_bytes(), &client.opener(None)).unwrap_err();
+    let sealed = seal_envelope(b"{}", &server.sealer(&k).unwrap()).unwrap();
+    // Named by the request: the client does not hold it.
+    let e = open_envelope(sealed.as_bytes(), &client.opener(KeySelection::Named(k))).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::UnknownKeyId);
     assert_eq!(
         e,
         Error::UnknownKeyId {
             key_id: k.to_string()
         }
     );
-    assert!(e.to_string().contains(k.as_str()));
+    // Named another key the client holds: the JWE's kid does not override it.
+    let held = *client.callback_key().unwrap().id();
+    let e =
+        open_envelope(sealed.as_bytes(), &client.opener(KeySelection::Named(held))).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::KeyIdMismatch);
+}
+
+/// Issue 8, item 1: with keys of two tenants held, a JWE sealed under
+/// tenant B's key must not open for a request that named tenant A's key,
+/// even though the JWE's own kid names B (before the fix it opened).
+#[test]
+fn the_named_key_wins_over_the_kid_in_the_message() {
+    let v = doc();
+    let ring = keyring(&v);
+    let ids: Vec<CryptoKeyId> = ring.iter().map(|e| *e.id()).collect();
+    let (a, b) = (ids[0], ids[1]);
+    let sealed_for_b = ring
+        .sealer(&b)
+        .unwrap()
+        .seal(b"tenant B's card", ContentType::Text)
+        .unwrap();
+    let e = ring
+        .opener(KeySelection::Named(a))
+        .open(&sealed_for_b)
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::KeyIdMismatch);
+    assert_eq!(
+        e,
+        Error::KeyIdMismatch {
+            expected: a.to_string()
+        }
+    );
+    // The same through fields and the envelope.
+    let doc = Fields::new(["par"])
+        .unwrap()
+        .encrypt(br#"{"par":"x"}"#, &ring.sealer(&b).unwrap())
+        .unwrap();
+    let e = Fields::new(["par"])
+        .unwrap()
+        .decrypt(&doc, &ring.opener(KeySelection::Named(a)))
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::KeyIdMismatch);
+    let env = seal_envelope(b"{}", &ring.sealer(&b).unwrap()).unwrap();
+    let e = open_envelope(env.as_bytes(), &ring.opener(KeySelection::Named(a))).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::KeyIdMismatch);
+    // The callback key likewise; naming B opens.
+    assert_eq!(ring.callback_key().unwrap().id(), &a);
+    let e = ring
+        .opener(KeySelection::CallbackKey)
+        .open(&sealed_for_b)
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::KeyIdMismatch);
+    let opened = ring
+        .opener(KeySelection::for_callback(Some(b)))
+        .open(&sealed_for_b)
+        .unwrap();
+    assert_eq!(opened.plaintext(), b"tenant B's card");
+    // Only the explicit opt-in picks the key by the message's kid.
+    let opened = ring
+        .opener(KeySelection::DangerousKidInMessage)
+        .open(&sealed_for_b)
+        .unwrap();
+    assert_eq!(opened.plaintext(), b"tenant B's card");
+}
+
+/// Issue 8, item 8: a symmetric key made for kid X cannot be held under Y
+/// (it would seal JWEs naming X that the entry could not open).
+#[test]
+fn a_key_made_for_another_kid_is_refused_by_the_entry() {
+    let x = CryptoKeyId::parse(&"x".repeat(32)).unwrap();
+    let y = CryptoKeyId::parse(&"y".repeat(32)).unwrap();
+    let key = SymmetricKey::new(ContentEncryption::A128Gcm, &[7u8; 16], Some(&x)).unwrap();
+    let e = KeyEntry::new(y, KeyMaterial::Symmetric(key.clone())).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidKey);
+    let ring = Keyring::from_entries(vec![KeyEntry::new(x, KeyMaterial::Symmetric(key)).unwrap()])
+        .unwrap();
+    let sealed = ring
+        .sealer(&x)
+        .unwrap()
+        .seal(b"ok", ContentType::Text)
+        .unwrap();
+    assert_eq!(
+        ring.opener(KeySelection::Named(x))
+            .open(&sealed)
+            .unwrap()
+            .plaintext(),
+        b"ok"
+    );
 }

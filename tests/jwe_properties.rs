@@ -6,11 +6,10 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use konaplate_crypto::envelope;
-use konaplate_crypto::fields::Fields;
-use konaplate_crypto::ids::CryptoKeyId;
-use konaplate_crypto::jwe::{ContentEncryption, peek_header};
-use konaplate_crypto::keyring::{Keyring, SharedKeyring, generate_jwks};
+use konaplate_crypto::{
+    ContentEncryption, ContentType, CryptoKeyId, Fields, KeySelection, Keyring, MAX_COMPACT_LEN,
+    MAX_HEADER_LEN, SharedKeyring, generate_jwks, open_envelope, peek_header, seal_envelope,
+};
 use proptest::prelude::*;
 use serde_json::Value;
 
@@ -28,9 +27,9 @@ fn every_changed_character_is_refused() {
     let jwe = r
         .sealer(&kid('a'))
         .unwrap()
-        .seal(b"9410123412341234", false)
+        .seal(b"9410123412341234", ContentType::Text)
         .unwrap();
-    let opener = r.opener(None);
+    let opener = r.opener(KeySelection::Named(kid('a')));
     assert_eq!(opener.open(&jwe).unwrap().plaintext(), b"9410123412341234");
     let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.";
     for i in 0..jwe.len() {
@@ -68,9 +67,11 @@ fn rotation_never_fails_a_reader() {
                     // One operation: the keyring loaded at its start is used to its end.
                     let keys = shared.load();
                     let id = *keys.callback_key().unwrap().id();
-                    let sealed = envelope::seal(b"{\"n\":1}", &keys.sealer(&id).unwrap()).unwrap();
+                    let sealed = seal_envelope(b"{\"n\":1}", &keys.sealer(&id).unwrap()).unwrap();
                     std::thread::yield_now();
-                    let opened = envelope::open(sealed.as_bytes(), &keys.opener(None)).unwrap();
+                    let opened =
+                        open_envelope(sealed.as_bytes(), &keys.opener(KeySelection::Named(id)))
+                            .unwrap();
                     assert_eq!(&opened[..], b"{\"n\":1}");
                     done += 1;
                 }
@@ -116,7 +117,7 @@ proptest! {
         for paths in [&["$"][..], &["$[*]"], &["$[*][*]"], &["$[0]", "$['a']"]] {
             let fields = Fields::new(paths).unwrap();
             let sealed = fields.encrypt(text.as_bytes(), &r.sealer(&kid('f')).unwrap()).unwrap();
-            let back = fields.decrypt(&sealed, &r.opener(None)).unwrap();
+            let back = fields.decrypt(&sealed, &r.opener(KeySelection::Named(kid('f')))).unwrap();
             let back: Value = serde_json::from_slice(&back).unwrap();
             prop_assert_eq!(&back, &doc);
         }
@@ -125,7 +126,7 @@ proptest! {
     #[test]
     fn opening_garbage_never_panics(s in "[A-Za-z0-9_.=-]{0,200}") {
         let r = ring('g', ContentEncryption::A128Gcm);
-        let _ = r.opener(Some(&kid('g'))).open(&s);
+        let _ = r.opener(KeySelection::Named(kid('g'))).open(&s);
         let _ = peek_header(&s);
     }
 
@@ -134,17 +135,16 @@ proptest! {
         let r = ring('h', ContentEncryption::A128Gcm);
         if let Ok(f) = Fields::new([p.as_str()]) {
             let _ = f.encrypt(s.as_bytes(), &r.sealer(&kid('h')).unwrap());
-            let _ = f.decrypt(s.as_bytes(), &r.opener(None));
+            let _ = f.decrypt(s.as_bytes(), &r.opener(KeySelection::Named(kid('h'))));
         }
-        let _ = envelope::open(s.as_bytes(), &r.opener(None));
+        let _ = open_envelope(s.as_bytes(), &r.opener(KeySelection::Named(kid('h'))));
     }
 }
 
 #[test]
 fn size_limits_are_typed_errors() {
-    use konaplate_crypto::jwe::{MAX_COMPACT_LEN, MAX_HEADER_LEN};
     let r = ring('s', ContentEncryption::A128Gcm);
-    let opener = r.opener(None);
+    let opener = r.opener(KeySelection::Named(kid('s')));
     let huge = "A".repeat(MAX_COMPACT_LEN + 1);
     assert!(matches!(
         opener.open(&huge),
@@ -167,7 +167,7 @@ fn every_seal_draws_a_fresh_iv() {
     let ivs: std::collections::HashSet<String> = (0..200)
         .map(|_| {
             sealer
-                .seal(b"same", false)
+                .seal(b"same", ContentType::Text)
                 .unwrap()
                 .split('.')
                 .nth(2)

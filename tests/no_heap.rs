@@ -6,8 +6,9 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::time::{Duration, UNIX_EPOCH};
 
-use konaplate_crypto::time::{DateTime, TimeZone};
-use konaplate_crypto::token::{ProjectSecret, TokenForm, TokenSigner, TranToken, VerifyOptions};
+use konaplate_crypto::{
+    DateTime, ProjectSecret, TimeZone, TokenForm, TokenSigner, TranToken, VerifyOptions,
+};
 
 thread_local! {
     static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };

@@ -1,11 +1,10 @@
 //! No input makes a parser panic; every refusal is a typed error.
 #![allow(clippy::unwrap_used)]
 
-use konaplate_crypto::correlation::CorrelationId;
-use konaplate_crypto::headers::RequestHeaders;
-use konaplate_crypto::ids::{AccessKey, AspId, CryptoKeyId};
-use konaplate_crypto::time::{DateTime, TimeFormat, TimeZone};
-use konaplate_crypto::token::{ProjectSecret, TokenSigner, TranToken, VerifyOptions};
+use konaplate_crypto::{
+    AccessKey, AspId, CorrelationId, CryptoKeyId, DateTime, ProjectSecret, RequestHeaders,
+    TimeFormat, TimeZone, TokenSigner, TranToken, VerifyOptions,
+};
 use proptest::prelude::*;
 
 proptest! {
@@ -37,7 +36,7 @@ proptest! {
     fn header_sets_never_panic(values in proptest::collection::vec("\\PC{0,70}", 7)) {
         let names = ["X-KM-User-AspId", "x-km-correlation-id", "X-KM-ACCESS-KEY", "X-KM-Crypto-Key-Id",
                      "X-KM-Tran-Token", "X-KM-Tran-Time", "X-KM-Time-Zone"];
-        let _ = RequestHeaders::parse(names.iter().copied().zip(values.iter().map(String::as_str)));
+        let _ = RequestHeaders::parse(names.iter().copied().zip(values.iter().map(String::as_str)), &VerifyOptions::default());
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! random instants and offsets.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use konaplate_crypto::time::{DateTime, TimeFormat, TimeZone};
+use konaplate_crypto::{DateTime, TimeFormat, TimeZone};
 use proptest::prelude::*;
 
 /// 0000-01-01T00:00:00Z to 9999-12-31T23:59:59.999Z, less a day of margin for offsets.

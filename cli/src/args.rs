@@ -82,7 +82,12 @@ pub struct OpenKey {
     pub keyring: Option<PathBuf>,
     /// The key to open with (the X-KM-Crypto-Key-Id of the exchange); a
     /// JWE whose kid names another key is refused.
-    #[arg(long, value_name = "ID", requires = "keyring", conflicts_with = "dangerous_kid_in_message")]
+    #[arg(
+        long,
+        value_name = "ID",
+        requires = "keyring",
+        conflicts_with = "dangerous_kid_in_message"
+    )]
     pub key_id: Option<CryptoKeyId>,
     /// Dangerous: pick the key by each JWE's own kid.
     #[arg(long, requires = "keyring")]

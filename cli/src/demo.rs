@@ -39,9 +39,15 @@ pub fn run() -> Result<String, Failure> {
     let shared_id = CryptoKeyId::parse(SHARED_KEY_ID)?;
     let server_only_id = CryptoKeyId::parse(SERVER_ONLY_KEY_ID)?;
     let client_keys = Keyring::from_jwks(&generate_jwks(&shared_id, ContentEncryption::A256Gcm))?;
-    let server_only = Keyring::from_jwks(&generate_jwks(&server_only_id, ContentEncryption::A256Gcm))?;
-    let server_keys =
-        Keyring::from_entries(client_keys.iter().chain(server_only.iter()).cloned().collect())?;
+    let server_only =
+        Keyring::from_jwks(&generate_jwks(&server_only_id, ContentEncryption::A256Gcm))?;
+    let server_keys = Keyring::from_entries(
+        client_keys
+            .iter()
+            .chain(server_only.iter())
+            .cloned()
+            .collect(),
+    )?;
 
     let client = Client::new(
         AspId::parse(ASP_ID)?,
@@ -53,14 +59,23 @@ pub fn run() -> Result<String, Failure> {
     .crypto_key_id(shared_id);
     let server = Server::new(signer, SharedKeyring::new(server_keys.clone()), routes);
 
-    line(w, &format!("== KONA PLATE: Cancellation of Card Application ({METHOD} {PATH})"));
+    line(
+        w,
+        &format!("== KONA PLATE: Cancellation of Card Application ({METHOD} {PATH})"),
+    );
     line(w, "");
-    line(w, "-- client: prepare the request (routes/kona.json: plain request, fields in the response)");
+    line(
+        w,
+        "-- client: prepare the request (routes/kona.json: plain request, fields in the response)",
+    );
     let request = client.prepare(METHOD, PATH, CANCEL_BODY, now)?;
     for (name, value) in request.header_pairs() {
         line(w, &format!("{name}: {value}"));
     }
-    line(w, &format!("body: {}", String::from_utf8_lossy(request.body())));
+    line(
+        w,
+        &format!("body: {}", String::from_utf8_lossy(request.body())),
+    );
     line(w, "");
 
     line(w, "-- server: accept (headers, token, key)");
@@ -75,32 +90,50 @@ pub fn run() -> Result<String, Failure> {
     );
     line(w, "");
 
-    line(w, "-- server: respond, mobileCardNo and par encrypted under X-KM-Crypto-Key-Id");
+    line(
+        w,
+        "-- server: respond, mobileCardNo and par encrypted under X-KM-Crypto-Key-Id",
+    );
     let response = server.respond(&accepted, CANCEL_RESPONSE)?;
     for (name, value) in response.header_pairs() {
         line(w, &format!("{name}: {value}"));
     }
-    line(w, &format!("body: {}", String::from_utf8_lossy(response.body())));
+    line(
+        w,
+        &format!("body: {}", String::from_utf8_lossy(response.body())),
+    );
     line(w, "");
 
-    line(w, "-- client: finish (correlation id checked, fields decrypted)");
+    line(
+        w,
+        "-- client: finish (correlation id checked, fields decrypted)",
+    );
     let clear = client.finish(&request, response.header_pairs(), response.body())?;
     line(w, &format!("body: {}", String::from_utf8_lossy(&clear)));
     line(w, "");
 
-    line(w, "-- server: a response sealed under a key the request did not name");
+    line(
+        w,
+        "-- server: a response sealed under a key the request did not name",
+    );
     let marked = Fields::new(["mobileCardNo", "par"])?;
     let foreign = marked.encrypt(CANCEL_RESPONSE, &server_keys.sealer(&server_only_id)?)?;
     refused(
         w,
-        marked.decrypt(&foreign, &client_keys.opener(KeySelection::Named(shared_id))),
+        marked.decrypt(
+            &foreign,
+            &client_keys.opener(KeySelection::Named(shared_id)),
+        ),
     )?;
 
     rsa_flow(w)?;
 
     line(w, "-- attacker: change userId in transit");
     let tampered = br#"{"cardApplyNo":"2022110812081460812345","userId":1234567891}"#;
-    refused(w, server.accept(METHOD, PATH, request.header_pairs(), tampered, now))?;
+    refused(
+        w,
+        server.accept(METHOD, PATH, request.header_pairs(), tampered, now),
+    )?;
 
     line(w, "-- attacker: replay the request ten minutes later");
     let later = now + Duration::from_secs(600);
@@ -123,24 +156,38 @@ fn rsa_flow(w: &mut String) -> Result<(), Failure> {
         w,
         "-- client: seal the request body to the server's public key (RSA-OAEP-256, A128GCM)",
     );
-    let to_server = Sealer::rsa_oaep_256(server_key.public_key().clone(), ContentEncryption::A128Gcm);
+    let to_server =
+        Sealer::rsa_oaep_256(server_key.public_key().clone(), ContentEncryption::A128Gcm);
     let request = seal_envelope(CANCEL_BODY, &to_server)?;
-    line(w, &format!("body: {}...", request.get(..90).unwrap_or(&request)));
+    line(
+        w,
+        &format!("body: {}...", request.get(..90).unwrap_or(&request)),
+    );
     let opened = open_envelope(request.as_bytes(), &server_opens)?;
-    line(w, &format!("server opened: {}", String::from_utf8_lossy(&opened)));
+    line(
+        w,
+        &format!("server opened: {}", String::from_utf8_lossy(&opened)),
+    );
     line(w, "");
 
     line(
         w,
         "-- server: seal the response to the client's public key (RSA-OAEP-256, A256GCM)",
     );
-    let to_client = Sealer::rsa_oaep_256(client_key.public_key().clone(), ContentEncryption::A256Gcm);
+    let to_client =
+        Sealer::rsa_oaep_256(client_key.public_key().clone(), ContentEncryption::A256Gcm);
     let response = seal_envelope(CANCEL_RESPONSE, &to_client)?;
     let opened = open_envelope(response.as_bytes(), &client_opens)?;
-    line(w, &format!("client opened: {}", String::from_utf8_lossy(&opened)));
+    line(
+        w,
+        &format!("client opened: {}", String::from_utf8_lossy(&opened)),
+    );
     line(w, "");
 
-    line(w, "-- the server's own key cannot open what was sealed to the client");
+    line(
+        w,
+        "-- the server's own key cannot open what was sealed to the client",
+    );
     refused(w, open_envelope(response.as_bytes(), &server_opens))
 }
 

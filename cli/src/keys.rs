@@ -1,8 +1,6 @@
 //! The sealer or opener that the key options name, loaded by the library.
 
-use konaplate_crypto::{
-    KeyFile, KeyMaterial, KeyPassword, KeySelection, Opener, Sealer,
-};
+use konaplate_crypto::{KeyFile, KeyMaterial, KeyPassword, KeySelection, Opener, Sealer};
 
 use crate::args::{OpenKey, SealKey};
 use crate::{Failure, fail};
@@ -13,11 +11,9 @@ pub fn sealer(args: &SealKey) -> Result<Sealer, Failure> {
         (Some(path), Some(id), None, None) => {
             KeyFile::read(path, None)?.into_keyring()?.sealer(&id)?
         }
-        (None, None, Some(path), None) | (None, None, None, Some(path)) => {
-            Sealer::for_material(&KeyMaterial::RsaSealTo(
-                KeyFile::read(path, None)?.into_public()?,
-            ))?
-        }
+        (None, None, Some(path), None) | (None, None, None, Some(path)) => Sealer::for_material(
+            &KeyMaterial::RsaSealTo(KeyFile::read(path, None)?.into_public()?),
+        )?,
         _ => {
             return Err(fail(
                 "give one of --keyring FILE --key-id ID, --cert FILE or --public-key FILE",

@@ -308,7 +308,7 @@ fn headers_prints_a_consistent_set() {
 fn demo_runs_and_shows_refusals() {
     let out = ok(&kmcrypt(&["demo"], &[], b""));
     assert!(out.contains("accepted: correlation id"));
-    assert!(out.matches("refused:").count() >= 2, "{out}");
+    assert!(out.matches("refused (").count() >= 2, "{out}");
     assert!(out.contains("MAC does not match"));
     assert!(out.contains("behind the verifier's clock"));
 }
@@ -374,20 +374,25 @@ fn fields_round_trip_and_vectors_decrypt() {
     assert_eq!(sealed.matches("\"eyJ").count(), 2);
     args[1] = "decrypt";
     assert_eq!(ok(&kmcrypt(&args, &[], sealed.as_bytes())), document);
-    // The generator's expected output (IVs fixed by Python) decrypts too, by each kid.
-    let no_id: Vec<&str> = args
-        .iter()
-        .copied()
-        .filter(|a| *a != "--key-id" && *a != kid)
-        .collect();
+    // The generator's expected output (IVs fixed by Python) decrypts too.
     assert_eq!(
         ok(&kmcrypt(
-            &no_id,
+            &args,
             &[],
             c["expected"].as_str().unwrap().as_bytes()
         )),
         document
     );
+    // Without --key-id the key must be picked somehow: refused, unless the
+    // dangerous opt-in says to trust each JWE's kid.
+    let mut no_id: Vec<&str> = args
+        .iter()
+        .copied()
+        .filter(|a| *a != "--key-id" && *a != kid)
+        .collect();
+    assert!(failed(&kmcrypt(&no_id, &[], sealed.as_bytes())).contains("--key-id"));
+    no_id.push("--dangerous-kid-in-message");
+    assert_eq!(ok(&kmcrypt(&no_id, &[], sealed.as_bytes())), document);
 
     // Tampering, bad JSON, strict misses: exit 1, nothing on stdout.
     let tampered = sealed.replacen("\"eyJ", "\"eyK", 1);
@@ -413,17 +418,33 @@ fn envelope_seal_open_and_foreign_keys() {
     ));
     assert!(sealed.starts_with("{\"encData\":\"eyJ"));
     let opened = kmcrypt(
-        &["envelope", "open", "--keyring", keys],
+        &["envelope", "open", "--keyring", keys, "--key-id", kid],
         &[],
         sealed.as_bytes(),
     );
     assert_eq!(ok(&opened).as_bytes(), body);
+    // Another held key named: the JWE's kid does not override it.
+    let other_kid = doc["seal"][0]["kid"].as_str().unwrap();
+    assert_ne!(other_kid, kid);
+    let err = failed(&kmcrypt(
+        &["envelope", "open", "--keyring", keys, "--key-id", other_kid],
+        &[],
+        sealed.as_bytes(),
+    ));
+    assert!(err.contains("kid names another key"), "{err}");
 
     // A key set without that key: refused, naming the key id.
     let other = dir.join("other.json");
     std::fs::write(&other, doc["other_jwks"].to_string()).unwrap();
     let err = failed(&kmcrypt(
-        &["envelope", "open", "--keyring", other.to_str().unwrap()],
+        &[
+            "envelope",
+            "open",
+            "--keyring",
+            other.to_str().unwrap(),
+            "--key-id",
+            kid,
+        ],
         &[],
         sealed.as_bytes(),
     ));
@@ -442,7 +463,14 @@ fn envelope_seal_open_and_foreign_keys() {
     let bad = dir.join("bad.json");
     assert!(
         failed(&kmcrypt(
-            &["envelope", "open", "--keyring", bad.to_str().unwrap()],
+            &[
+                "envelope",
+                "open",
+                "--keyring",
+                bad.to_str().unwrap(),
+                "--key-id",
+                kid
+            ],
             &[],
             b"{}"
         ))
@@ -459,7 +487,7 @@ fn demo_shows_field_encryption_and_a_foreign_key_refused() {
         out.contains("\"mobileCardNo\":\"9410123412341234\""),
         "{out}"
     );
-    assert!(out.contains("refused: no key with id"), "{out}");
+    assert!(out.contains("refused (key_id_mismatch)"), "{out}");
 }
 
 fn rsa_file(name: &str) -> String {
@@ -607,5 +635,5 @@ fn demo_runs_the_rsa_flow() {
         out.contains("client opened: {\"code\":\"000_000\""),
         "{out}"
     );
-    assert!(out.contains("refused: decryption failed"), "{out}");
+    assert!(out.contains("refused (decryption_failed)"), "{out}");
 }

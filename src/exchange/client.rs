@@ -90,7 +90,12 @@ impl Client {
     ) -> Result<PreparedRequest> {
         let route = self.routes.find(method, path)?;
         let keyring = self.keys.load();
-        let sent = protect_request(route.route().request(), &keyring, self.key_id.as_ref(), body)?;
+        let sent = protect_request(
+            route.route().request(),
+            &keyring,
+            self.key_id.as_ref(),
+            body,
+        )?;
         let headers = self.builder.build(&self.signer, &self.ids, &sent, now)?;
         Ok(PreparedRequest {
             route,
@@ -149,13 +154,13 @@ impl Client {
                 ));
             }
         }
-        let correlation_id = correlation_id.ok_or(Error::MissingHeader(HeaderName::CorrelationId))?;
-        let correlation_id = CorrelationId::parse_reason(correlation_id).map_err(|reason| {
-            Error::InvalidHeader {
+        let correlation_id =
+            correlation_id.ok_or(Error::MissingHeader(HeaderName::CorrelationId))?;
+        let correlation_id =
+            CorrelationId::parse_reason(correlation_id).map_err(|reason| Error::InvalidHeader {
                 header: HeaderName::CorrelationId,
                 reason,
-            }
-        })?;
+            })?;
         if correlation_id != *request.headers.correlation_id() {
             return Err(Error::CorrelationIdMismatch);
         }
@@ -168,7 +173,12 @@ impl Client {
                 });
             }
         }
-        unprotect_response(request.route.route().response(), &request.keyring, sent_key, body)
+        unprotect_response(
+            request.route.route().response(),
+            &request.keyring,
+            sent_key,
+            body,
+        )
     }
 }
 

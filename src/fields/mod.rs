@@ -37,9 +37,9 @@ use zeroize::Zeroizing;
 
 pub use path::FieldPath;
 
+use crate::error::quoted;
 use crate::error::{Error, Result};
 use crate::json::{self, Kind};
-use crate::error::quoted;
 use crate::jwe::{ContentType, Opener, Sealer};
 
 /// A set of field paths to encrypt or decrypt, parsed once.

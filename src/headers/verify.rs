@@ -54,7 +54,13 @@ impl RequestHeaders {
         let zone_text = need(HeaderName::TimeZone)?;
         let zone = TimeZone::from_name(zone_text)
             .ok()
-            .or_else(|| options.extra_zones.iter().copied().find(|z| z.name() == zone_text))
+            .or_else(|| {
+                options
+                    .extra_zones
+                    .iter()
+                    .copied()
+                    .find(|z| z.name() == zone_text)
+            })
             .ok_or_else(|| {
                 invalid(HeaderName::TimeZone)(format!(
                     "'{}' is not a known time zone",

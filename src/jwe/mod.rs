@@ -94,7 +94,10 @@ impl Sealer {
             return Ok(Sealer::dir(key.clone()));
         }
         match material.rsa_seal_to() {
-            Some(key) => Ok(Sealer::rsa_oaep_256(key.clone(), ContentEncryption::A128Gcm)),
+            Some(key) => Ok(Sealer::rsa_oaep_256(
+                key.clone(),
+                ContentEncryption::A128Gcm,
+            )),
             None => Err(Error::KeyMismatch {
                 reason: "this entry holds no public key to seal to (only a private key)".into(),
             }),

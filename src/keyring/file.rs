@@ -60,10 +60,12 @@ impl KeyFile {
     /// Reads the file at `path` (into memory wiped afterwards), as
     /// [`KeyFile::load`]; errors name the file.
     pub fn read(path: &Path, password: Option<&KeyPassword>) -> Result<KeyFile> {
-        let bytes = std::fs::read(path).map(Zeroizing::new).map_err(|e| Error::Io {
-            what: format!("the key file {}", path.display()),
-            source: e.into(),
-        })?;
+        let bytes = std::fs::read(path)
+            .map(Zeroizing::new)
+            .map_err(|e| Error::Io {
+                what: format!("the key file {}", path.display()),
+                source: e.into(),
+            })?;
         KeyFile::load(&bytes, password).map_err(|e| e.in_key(path.display()))
     }
 

@@ -156,12 +156,18 @@ fn load_rsa_jwk(jwk: &Jwk) -> Result<KeyMaterial> {
     let n = b64("n", jwk.n.as_deref())?;
     let e = b64("e", jwk.e.as_deref())?;
     if jwk.d.is_none() {
-        return Ok(KeyMaterial::RsaSealTo(RsaPublicKey::from_components(&n, &e)?));
+        return Ok(KeyMaterial::RsaSealTo(RsaPublicKey::from_components(
+            &n, &e,
+        )?));
     }
     let part =
         |name: &str, v: &Option<Zeroizing<String>>| b64(name, v.as_ref().map(|s| s.as_str()));
     let (d, p, q) = (part("d", &jwk.d)?, part("p", &jwk.p)?, part("q", &jwk.q)?);
-    let (dp, dq, qi) = (part("dp", &jwk.dp)?, part("dq", &jwk.dq)?, part("qi", &jwk.qi)?);
+    let (dp, dq, qi) = (
+        part("dp", &jwk.dp)?,
+        part("dq", &jwk.dq)?,
+        part("qi", &jwk.qi)?,
+    );
     let private = RsaPrivateKey::from_components(&RsaPrivateComponents {
         n: &n,
         e: &e,

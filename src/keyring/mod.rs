@@ -127,7 +127,10 @@ impl Keyring {
     /// no entry at all, is refused.
     pub fn from_entries(entries: Vec<KeyEntry>) -> Result<Keyring> {
         if entries.is_empty() {
-            return Err(Error::invalid_key(KeyProblem::KeySet, "a keyring needs a key"));
+            return Err(Error::invalid_key(
+                KeyProblem::KeySet,
+                "a keyring needs a key",
+            ));
         }
         let mut index = HashMap::with_capacity(entries.len());
         for (i, e) in entries.iter().enumerate() {
@@ -185,6 +188,7 @@ impl Keyring {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::jwe::enc::ContentEncryption;
     use base64::Engine as _;
     use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
@@ -210,55 +214,88 @@ mod tests {
 
     #[test]
     fn bad_key_sets_say_which_key_and_why() {
+        use KeyProblem::*;
         let k16 = URL_SAFE_NO_PAD.encode([1u8; 16]);
         let a = kid('a');
+        let oct = |members: &str| format!(r#"{{"keys":[{{"kty":"oct",{members}}}]}}"#);
         let cases = [
-            ("[]".to_owned(), "not a JSON Web Key Set"),
-            (r#"{"keys":[]}"#.to_owned(), "no keys"),
+            ("[]".to_owned(), Malformed, None),
+            (r#"{"keys":[]}"#.to_owned(), KeySet, None),
             (
-                format!(r#"{{"keys":[{{"kty":"oct","alg":"A128GCM","k":"{k16}"}}]}}"#),
-                "key 0: no kid",
+                oct(&format!(r#""alg":"A128GCM","k":"{k16}""#)),
+                Malformed,
+                Some("key 0"),
             ),
             (
-                format!(
-                    r#"{{"keys":[{{"kty":"oct","kid":"short","alg":"A128GCM","k":"{k16}"}}]}}"#
-                ),
-                "kid is not a key id",
+                oct(&format!(r#""kid":"short","alg":"A128GCM","k":"{k16}""#)),
+                Malformed,
+                Some("key 0"),
             ),
             (
-                format!(r#"{{"keys":[{{"kty":"oct","kid":"{a}","alg":"A256GCM","k":"{k16}"}}]}}"#),
-                "takes a 256-bit key, not 128",
+                oct(&format!(r#""kid":"{a}","alg":"A256GCM","k":"{k16}""#)),
+                Malformed,
+                Some("key 0"),
             ),
             (
-                format!(r#"{{"keys":[{{"kty":"oct","kid":"{a}","alg":"A192GCM","k":"{k16}"}}]}}"#),
-                "not A128GCM or A256GCM",
+                oct(&format!(r#""kid":"{a}","alg":"A192GCM","k":"{k16}""#)),
+                Unsupported,
+                Some("key 0"),
             ),
             (
-                format!(r#"{{"keys":[{{"kty":"oct","kid":"{a}","alg":"A128GCM","k":"{k16}="}}]}}"#),
-                "not unpadded base64url",
+                oct(&format!(r#""kid":"{a}","alg":"A128GCM","k":"{k16}=""#)),
+                Malformed,
+                Some("key 0"),
             ),
             (
-                format!(
-                    r#"{{"keys":[{{"kty":"oct","kid":"{a}","alg":"A128GCM","use":"sig","k":"{k16}"}}]}}"#
-                ),
-                "use is 'sig'",
+                oct(&format!(
+                    r#""kid":"{a}","alg":"A128GCM","use":"sig","k":"{k16}""#
+                )),
+                Unsupported,
+                Some("key 0"),
             ),
             (
                 format!(r#"{{"keys":[{{"kty":"EC","kid":"{a}"}}]}}"#),
-                "kty 'EC'",
+                Unsupported,
+                Some("key 0"),
             ),
             (
                 format!(
                     r#"{{"keys":[{{"kty":"oct","kid":"{a}","alg":"A128GCM","k":"{k16}"}},{{"kty":"oct","kid":"{a}","alg":"A128GCM","k":"{k16}"}}]}}"#
                 ),
-                "key 1: kid 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' is used twice",
+                KeySet,
+                Some("key 1"),
             ),
         ];
-        for (json, want) in cases {
+        for (json, want, which) in cases {
             let e = Keyring::from_jwks(&json).unwrap_err();
-            assert!(matches!(e, Error::InvalidKey { .. }), "{e:?}");
-            assert!(e.to_string().contains(want), "{json}: {e}");
+            assert!(
+                matches!(e, Error::InvalidKey { problem, .. } if problem == want),
+                "{json}: {e:?}"
+            );
+            if let Some(which) = which {
+                assert!(e.to_string().contains(which), "{json}: {e}");
+            }
             assert!(!e.to_string().contains(&k16), "{e}");
+        }
+    }
+
+    /// Issue 8, item 10: member values of a key file never reach an error
+    /// message (before the fix, `alg`, `use` and `kty` were quoted whole).
+    #[test]
+    fn key_file_member_values_are_never_quoted() {
+        let a = kid('a');
+        let k16 = URL_SAFE_NO_PAD.encode([1u8; 16]);
+        let leak = "SECRET-LOOKING-VALUE-4111111111111111";
+        for members in [
+            format!(r#""kty":"oct","kid":"{a}","alg":"{leak}","k":"{k16}""#),
+            format!(r#""kty":"oct","kid":"{a}","alg":"A128GCM","use":"{leak}","k":"{k16}""#),
+            format!(r#""kty":"{leak}","kid":"{a}""#),
+            format!(r#""kty":"RSA","kid":"{a}","alg":"{leak}","n":"AQAB","e":"AQAB""#),
+        ] {
+            let json = format!(r#"{{"keys":[{{{members}}}]}}"#);
+            let e = Keyring::from_jwks(&json).unwrap_err();
+            assert_eq!(e.kind(), crate::ErrorKind::InvalidKey);
+            assert!(!e.to_string().contains("4111"), "{e}");
         }
     }
 
