@@ -16,7 +16,7 @@ use crate::keys::{KeyPassword, RsaPrivateKey, RsaPublicKey, SingleKey, load_sing
 /// use konaplate_crypto::{KeyFile, KeyPassword, KeyProblem, Error};
 /// # let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("test-vectors/rsa");
 /// let cert = KeyFile::read(&dir.join("server-certificate.pem"), None)?.into_public()?;
-/// let key = KeyFile::read(&dir.join("client-private-pkcs1.der"), None)?.into_private()?;
+/// let key = KeyFile::read(&dir.join("client-private-pkcs8.der"), None)?.into_private()?;
 /// let p12 = std::fs::read(dir.join("client-legacy.p12")).unwrap();
 /// assert!(matches!(
 ///     KeyFile::load(&p12, None),

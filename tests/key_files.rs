@@ -1,0 +1,166 @@
+//! One loader for every key format: JWK Set, JWK, PEM and DER certificates,
+//! SPKI, PKCS#8, PKCS#1, and PKCS#12 stores made by `openssl pkcs12 -export`
+//! in both its modern (PBES2, AES) and legacy (3DES, RC2) forms
+//! (`test-vectors/gen/pkcs12.sh`, checked there with Python's cryptography).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::PathBuf;
+
+use base64::Engine as _;
+use konaplate_crypto::{Error, ErrorKind, KeyFile, KeyMaterial, KeyPassword, KeyProblem, Opener};
+use serde_json::Value;
+
+fn rsa(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("test-vectors/rsa")
+        .join(name)
+}
+
+fn problem(e: &Error) -> KeyProblem {
+    match e {
+        Error::InvalidKey { problem, .. } => *problem,
+        other => panic!("not a key error: {other:?}"),
+    }
+}
+
+fn password() -> KeyPassword {
+    KeyPassword::from("test password")
+}
+
+/// The client key's JWEs made by joserfc (`test-vectors/jwe-rsa.json`).
+fn client_jwes() -> Vec<(String, String)> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("test-vectors/jwe-rsa.json");
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    v["open"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["jwe"].as_str().unwrap().to_owned(),
+                c["plaintext"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn every_format_is_found_from_its_bytes() {
+    for name in [
+        "server-certificate.pem",
+        "server-certificate.der",
+        "server-public.pem",
+        "client-certificate.pem",
+    ] {
+        let f = KeyFile::read(&rsa(name), None).unwrap();
+        assert!(matches!(f, KeyFile::Public(_)), "{name}: {f:?}");
+    }
+    for name in [
+        "client-private-pkcs8.pem",
+        "client-private-pkcs8.der",
+        "client-private-pkcs1.pem",
+        "server-private-pkcs8.pem",
+    ] {
+        let f = KeyFile::read(&rsa(name), None).unwrap();
+        assert!(matches!(f, KeyFile::Private(_)), "{name}: {f:?}");
+    }
+    // PKCS#1 in DER, made here from the PEM's base64 body.
+    let pem = std::fs::read_to_string(rsa("client-private-pkcs1.pem")).unwrap();
+    let body: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+    let der = base64::engine::general_purpose::STANDARD
+        .decode(body)
+        .unwrap();
+    assert!(matches!(
+        KeyFile::load(&der, None).unwrap(),
+        KeyFile::Private(_)
+    ));
+    // A key set; one JWK of it alone is a keyring of one key.
+    let ring = KeyFile::read(&rsa("keyring.json"), None)
+        .unwrap()
+        .into_keyring()
+        .unwrap();
+    assert_eq!(ring.len(), 1);
+    let set: Value =
+        serde_json::from_str(&std::fs::read_to_string(rsa("keyring.json")).unwrap()).unwrap();
+    let one = set["keys"][0].to_string();
+    let single = KeyFile::load(one.as_bytes(), None)
+        .unwrap()
+        .into_keyring()
+        .unwrap();
+    assert_eq!(single.len(), 1);
+    assert_eq!(
+        single.callback_key().unwrap().id(),
+        ring.callback_key().unwrap().id()
+    );
+}
+
+#[test]
+fn pkcs12_opens_in_both_modes_and_holds_the_client_key() {
+    let jwes = client_jwes();
+    for name in ["client-pbes2.p12", "client-legacy.p12"] {
+        let key = KeyFile::read(&rsa(name), Some(&password()))
+            .unwrap_or_else(|e| panic!("{name}: {e}"))
+            .into_private()
+            .unwrap();
+        assert_eq!(key.bits(), 2048);
+        let opener = Opener::with_key(KeyMaterial::RsaOpenWith(key));
+        for (i, (jwe, plaintext)) in jwes.iter().enumerate() {
+            let opened = opener
+                .open(jwe)
+                .unwrap_or_else(|e| panic!("{name}, joserfc case {i}: {e}"));
+            assert_eq!(opened.plaintext(), plaintext.as_bytes(), "{name} case {i}");
+        }
+    }
+}
+
+#[test]
+fn pkcs12_without_or_with_a_wrong_password_is_a_typed_error() {
+    for name in ["client-pbes2.p12", "client-legacy.p12"] {
+        let bytes = std::fs::read(rsa(name)).unwrap();
+        let e = KeyFile::load(&bytes, None).unwrap_err();
+        assert_eq!(problem(&e), KeyProblem::PasswordRequired, "{name}");
+        let e = KeyFile::load(&bytes, Some(&KeyPassword::from("wrong"))).unwrap_err();
+        assert_eq!(problem(&e), KeyProblem::WrongPassword, "{name}");
+        assert!(
+            !e.to_string().contains("wrong"),
+            "the password is never echoed: {e}"
+        );
+        // Any changed byte is refused, never a panic.
+        for i in (0..bytes.len()).step_by(97) {
+            let mut changed = bytes.clone();
+            changed[i] ^= 0x01;
+            let e = KeyFile::load(&changed, Some(&password())).unwrap_err();
+            assert_eq!(e.kind(), ErrorKind::InvalidKey, "{name} byte {i}");
+        }
+    }
+}
+
+#[test]
+fn wrong_kinds_and_unknown_bytes_are_refused_by_kind() {
+    let e = KeyFile::read(&rsa("client-private-pkcs8.pem"), None)
+        .unwrap()
+        .into_public()
+        .unwrap_err();
+    assert_eq!(problem(&e), KeyProblem::WrongKind);
+    let e = KeyFile::read(&rsa("server-certificate.pem"), None)
+        .unwrap()
+        .into_keyring()
+        .unwrap_err();
+    assert_eq!(problem(&e), KeyProblem::WrongKind);
+    for junk in [
+        &b""[..],
+        b"not a key",
+        b"\x30\x03\x02\x01\x00",
+        b"{\"kty\":\"oct\"}",
+    ] {
+        let e = KeyFile::load(junk, None).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidKey, "{junk:?}");
+    }
+    let e = KeyFile::read(&rsa("no-such-file.pem"), None).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Io);
+    assert!(std::error::Error::source(&e).is_some());
+    assert_eq!(
+        problem(&KeyFile::read(&rsa("small-1024-private.pem"), None).unwrap_err()),
+        KeyProblem::TooSmall
+    );
+}
