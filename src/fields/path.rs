@@ -76,6 +76,9 @@ impl FieldPath {
                             text.len() - rest.len()
                         ))
                     })?;
+                    if seg == Segment::Name(String::new()) {
+                        return Err(bad("a member name is empty ('')".into()));
+                    }
                     segments.push(seg);
                     rest = r;
                 }
@@ -116,6 +119,12 @@ fn split_name(s: &str) -> (&str, &str) {
 /// A dot-name holds no brackets, quotes, `$`, spaces or control characters;
 /// other names are written `['...']`.
 fn check_name(name: &str) -> Result<(), String> {
+    if name.is_empty() {
+        return Err(
+            "a member name is empty (a leading '.' does not mean '$.': write '$.name' or 'name')"
+                .into(),
+        );
+    }
     match name
         .chars()
         .find(|c| matches!(c, ']' | '\'' | '"' | '$' | '*') || c.is_whitespace() || c.is_control())
@@ -262,6 +271,12 @@ mod tests {
             "$x",
             "a]",
             "a[99999999999999999999999]",
+            // Issue 8, item 4: empty member names were accepted and matched
+            // nothing, so the field left in clear. A leading '.' is not '$.'.
+            ".par",
+            ".",
+            "$['']",
+            "a[\"\"]",
         ] {
             assert!(FieldPath::parse(bad).is_err(), "{bad}");
         }

@@ -1,0 +1,167 @@
+//! The route table: exact segments, `{param}`, duplicates and ambiguity
+//! refused at load, unmatched routes refused by kind.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use konaplate_crypto::{ErrorKind, RequestProtection, ResponseProtection, Route, RouteTable};
+
+fn table(routes: &[(&str, &str)]) -> konaplate_crypto::Result<RouteTable> {
+    let entries: Vec<String> = routes
+        .iter()
+        .map(|(m, p)| {
+            format!(r#"{{"method":"{m}","path":"{p}","request":"plain","response":"plain"}}"#)
+        })
+        .collect();
+    RouteTable::from_json(&format!(r#"{{"routes":[{}]}}"#, entries.join(",")))
+}
+
+#[test]
+fn the_shipped_table_holds_the_seed_route() {
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/routes/kona.json")).unwrap();
+    let routes = RouteTable::from_json(&text).unwrap();
+    let found = routes.find("POST", "/api/v1/card/delivery/cancel").unwrap();
+    let route = found.route();
+    assert_eq!(route.request(), RequestProtection::Plain);
+    let ResponseProtection::Fields(fields) = route.response() else {
+        panic!(
+            "the seed's response protects fields: {:?}",
+            route.response()
+        );
+    };
+    let paths: Vec<&str> = fields.paths().iter().map(|p| p.as_str()).collect();
+    assert_eq!(paths, ["mobileCardNo", "par"]);
+    assert!(route.needs_key());
+    assert_eq!(
+        routes
+            .find("GET", "/api/v1/card/delivery/cancel")
+            .unwrap_err()
+            .kind(),
+        ErrorKind::RouteNotFound
+    );
+}
+
+#[test]
+fn segments_match_exactly_and_params_bind_one_segment() {
+    let routes = table(&[
+        ("POST", "/resource"),
+        ("GET", "/cards/{cardId}"),
+        ("GET", "/cards/{cardId}/limits/{kind}"),
+        ("GET", "/"),
+    ])
+    .unwrap();
+    assert_eq!(
+        routes.find("POST", "/resource").unwrap().route().template(),
+        "/resource"
+    );
+    // The counter-example: an unanchored pattern for /resource matches these.
+    for path in [
+        "/resource1",
+        "/resource/1",
+        "/resource/",
+        "/x/resource",
+        "resource",
+        "",
+    ] {
+        assert_eq!(
+            routes.find("POST", path).unwrap_err().kind(),
+            ErrorKind::RouteNotFound,
+            "{path:?}"
+        );
+    }
+    let m = routes.find("GET", "/cards/42").unwrap();
+    assert_eq!(m.param("cardId"), Some("42"));
+    assert_eq!(m.param("kind"), None);
+    let m = routes.find("GET", "/cards/42/limits/daily?x=1").unwrap();
+    assert_eq!(
+        m.params(),
+        [
+            ("cardId".to_owned(), "42".to_owned()),
+            ("kind".to_owned(), "daily".to_owned())
+        ]
+    );
+    assert_eq!(routes.find("GET", "/").unwrap().route().template(), "/");
+    // A parameter binds a non-empty segment, and methods are case-sensitive.
+    assert_eq!(
+        routes.find("GET", "/cards/").unwrap_err().kind(),
+        ErrorKind::RouteNotFound
+    );
+    assert_eq!(
+        routes.find("get", "/cards/42").unwrap_err().kind(),
+        ErrorKind::RouteNotFound
+    );
+    assert_eq!(
+        routes.find("POST", "/cards/42").unwrap_err().kind(),
+        ErrorKind::RouteNotFound
+    );
+    // Unmatched input is quoted only as a short prefix.
+    let long = format!("/{}", "a".repeat(5000));
+    let e = routes.find("POST", &long).unwrap_err();
+    assert!(e.to_string().len() < 200, "{e}");
+}
+
+#[test]
+fn duplicate_and_ambiguous_routes_are_refused_when_loaded() {
+    for (routes, why) in [
+        (vec![("POST", "/a"), ("POST", "/a")], "a duplicate"),
+        (vec![("GET", "/a/{x}"), ("GET", "/a/{y}")], "a duplicate"),
+        (vec![("GET", "/a/{x}"), ("GET", "/a/b")], "ambiguous"),
+        (vec![("GET", "/{x}/b"), ("GET", "/a/{y}")], "ambiguous"),
+    ] {
+        let e = table(&routes).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidRoutes, "{routes:?}");
+        assert!(e.to_string().contains(why), "{routes:?}: {e}");
+    }
+    // Different methods, lengths or literals do not overlap.
+    table(&[
+        ("GET", "/a/{x}"),
+        ("POST", "/a/b"),
+        ("GET", "/a/{x}/c"),
+        ("GET", "/b/{x}"),
+    ])
+    .unwrap();
+}
+
+#[test]
+fn bad_templates_and_files_are_refused() {
+    for (method, path) in [
+        ("POST", "no-slash"),
+        ("POST", "/a//b"),
+        ("POST", "/a/"),
+        ("POST", "/a/{}"),
+        ("POST", "/a/x{id}"),
+        ("POST", "/a/{id}/{id}"),
+        ("POST", "/a?b"),
+        ("post", "/a"),
+        ("", "/a"),
+    ] {
+        let e = table(&[(method, path)]).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidRoutes, "{method} {path}");
+    }
+    for json in [
+        "",
+        "[]",
+        r#"{"routes":[{"method":"POST","path":"/a","request":"plain"}]}"#,
+        r#"{"routes":[{"method":"POST","path":"/a","request":"plain","response":"plain","extra":1}]}"#,
+        r#"{"routes":[{"method":"POST","path":"/a","request":"fields","response":"plain"}]}"#,
+        r#"{"routes":[{"method":"POST","path":"/a","request":{"fields":["x"],"strict":true},"response":"plain"}]}"#,
+        r#"{"routes":[{"method":"POST","path":"/a","request":"plain","response":{"fields":["x"]}}]}"#,
+        r#"{"routes":[{"method":"POST","path":"/a","request":"plain","response":{"fields":[".x"],"strict":true}}]}"#,
+        r#"{"routes":[{"method":"POST","path":"/a","method":"GET","request":"plain","response":"plain"}]}"#,
+    ] {
+        let e = RouteTable::from_json(json).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidRoutes, "{json}");
+    }
+}
+
+#[test]
+fn routes_can_be_built_in_code() {
+    let route = Route::new(
+        "PUT",
+        "/keys/{kid}",
+        RequestProtection::Envelope,
+        ResponseProtection::Envelope,
+    )
+    .unwrap();
+    let table = RouteTable::new(vec![route.clone(), route]).unwrap_err();
+    assert_eq!(table.kind(), ErrorKind::InvalidRoutes);
+}
