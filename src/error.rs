@@ -608,3 +608,60 @@ impl std::error::Error for Error {
 
 /// The crate's result type.
 pub type Result<T, E = Error> = core::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Adding a variant to `ErrorKind` without listing it in `ALL` fails
+    /// here: the match is exhaustive, so the new variant needs a position,
+    /// and `ALL` must hold every position.
+    #[test]
+    fn all_lists_every_kind_once_in_order() {
+        fn position(k: ErrorKind) -> usize {
+            match k {
+                ErrorKind::MissingHeader => 0,
+                ErrorKind::DuplicateHeader => 1,
+                ErrorKind::InvalidHeader => 2,
+                ErrorKind::InvalidCorrelationId => 3,
+                ErrorKind::InvalidTime => 4,
+                ErrorKind::UnknownTimeZone => 5,
+                ErrorKind::MalformedToken => 6,
+                ErrorKind::TokenMismatch => 7,
+                ErrorKind::TokenTimeOutsideWindow => 8,
+                ErrorKind::PaddedTokenRefused => 9,
+                ErrorKind::InvalidJson => 10,
+                ErrorKind::InvalidFieldPath => 11,
+                ErrorKind::FieldNotFound => 12,
+                ErrorKind::InvalidField => 13,
+                ErrorKind::InvalidKey => 14,
+                ErrorKind::UnknownKeyId => 15,
+                ErrorKind::KeyIdMismatch => 16,
+                ErrorKind::NoKeyId => 17,
+                ErrorKind::KeyMismatch => 18,
+                ErrorKind::MalformedJwe => 19,
+                ErrorKind::UnsupportedJwe => 20,
+                ErrorKind::DecryptionFailed => 21,
+                ErrorKind::TooLarge => 22,
+                ErrorKind::InvalidEnvelope => 23,
+                ErrorKind::BufferTooSmall => 24,
+                ErrorKind::InvalidSecret => 25,
+                ErrorKind::InvalidRoutes => 26,
+                ErrorKind::RouteNotFound => 27,
+                ErrorKind::CorrelationIdMismatch => 28,
+                ErrorKind::Io => 29,
+            }
+        }
+        for (i, k) in ErrorKind::ALL.iter().enumerate() {
+            assert_eq!(position(*k), i, "{k:?}");
+        }
+    }
+
+    #[test]
+    fn quoted_input_is_cut_short() {
+        assert_eq!(quoted("abc"), "abc");
+        let long = "x".repeat(1000);
+        assert_eq!(quoted(&long).len(), QUOTE_MAX + 3);
+        assert_eq!(quoted("a\nb"), "a\\nb");
+    }
+}

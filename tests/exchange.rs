@@ -1,0 +1,400 @@
+//! The no-I/O exchange over the seed flow: client prepare, server accept,
+//! server respond, client finish; tampering at each step refused by kind.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::time::{Duration, SystemTime};
+
+use konaplate_crypto::{
+    AccessKey, AspId, Client, ContentEncryption, CryptoKeyId, Error, ErrorKind, HeaderName,
+    KeyEntry, Keyring, ProjectSecret, RouteTable, Server, SharedKeyring, TokenSigner,
+    generate_jwks,
+};
+
+const CANCEL: &str = "/api/v1/card/delivery/cancel";
+const BODY: &[u8] = br#"{"cardApplyNo":"2022110812081460812345","userId":1234567890}"#;
+const RESPONSE: &[u8] = br#"{"code":"000_000","message":"Success.","mobileCardNo":"9410123412341234","par":"Q1J4AwSWD4Jr4e4G7wUP2ujLKQ0"}"#;
+const NOT_CANCELABLE: &[u8] = br#"{"code":"003_003","message":"Not cancelable (status)."}"#;
+
+fn kid(c: char) -> CryptoKeyId {
+    CryptoKeyId::parse(&c.to_string().repeat(32)).unwrap()
+}
+
+fn ring(ids: &[char]) -> Keyring {
+    let entries: Vec<KeyEntry> = ids
+        .iter()
+        .flat_map(|c| {
+            Keyring::from_jwks(&generate_jwks(&kid(*c), ContentEncryption::A256Gcm))
+                .unwrap()
+                .iter()
+                .cloned()
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    Keyring::from_entries(entries).unwrap()
+}
+
+fn routes() -> RouteTable {
+    RouteTable::from_json(
+        &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/routes/kona.json")).unwrap(),
+    )
+    .unwrap()
+}
+
+/// A route table with an enveloped request and response besides the seed.
+fn routes_with_envelope() -> RouteTable {
+    RouteTable::from_json(&format!(
+        r#"{{"routes":[
+            {{"method":"POST","path":"{CANCEL}","request":"plain",
+              "response":{{"fields":["mobileCardNo","par"],"strict":false}}}},
+            {{"method":"POST","path":"/api/v1/cards/{{cardId}}/pan","request":"envelope","response":"envelope"}}
+        ]}}"#
+    ))
+    .unwrap()
+}
+
+struct Sides {
+    client: Client,
+    server: Server,
+    server_keys: SharedKeyring,
+}
+
+/// The client holds key 'a'; the server holds 'a' and another tenant's 'b'.
+fn sides(routes: RouteTable) -> Sides {
+    let signer = TokenSigner::new(&ProjectSecret::from("sandbox secret"));
+    let server_ring = ring(&['a', 'b']);
+    let client_ring =
+        Keyring::from_entries(vec![server_ring.get(&kid('a')).unwrap().clone()]).unwrap();
+    let server_keys = SharedKeyring::new(server_ring);
+    Sides {
+        client: Client::new(
+            AspId::parse("000170000002000").unwrap(),
+            signer.clone(),
+            SharedKeyring::new(client_ring),
+            routes.clone(),
+        )
+        .access_key(AccessKey::parse(&"K".repeat(40)).unwrap())
+        .crypto_key_id(kid('a')),
+        server: Server::new(signer, server_keys.clone(), routes),
+        server_keys,
+    }
+}
+
+fn pairs(v: &[(String, String)]) -> impl Iterator<Item = (&str, &str)> {
+    v.iter().map(|(n, v)| (n.as_str(), v.as_str()))
+}
+
+fn owned<'a>(it: impl Iterator<Item = (&'a str, &'a str)>) -> Vec<(String, String)> {
+    it.map(|(n, v)| (n.to_owned(), v.to_owned())).collect()
+}
+
+fn set(headers: &mut [(String, String)], name: HeaderName, value: &str) {
+    let slot = headers
+        .iter_mut()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name.as_str()))
+        .unwrap();
+    slot.1 = value.to_owned();
+}
+
+#[test]
+fn the_seed_flow_round_trips() {
+    let s = sides(routes());
+    let now = SystemTime::now();
+    let request = s.client.prepare("POST", CANCEL, BODY, now).unwrap();
+    // A plain request: the body goes as it is, signed.
+    assert_eq!(request.body(), BODY);
+    assert_eq!(request.headers().crypto_key_id(), Some(&kid('a')));
+    let accepted = s
+        .server
+        .accept("POST", CANCEL, request.header_pairs(), request.body(), now)
+        .unwrap();
+    assert_eq!(accepted.body(), BODY);
+    assert_eq!(accepted.key_id(), Some(&kid('a')));
+    assert_eq!(
+        accepted.headers().correlation_id(),
+        request.headers().correlation_id()
+    );
+
+    let response = s.server.respond(&accepted, RESPONSE).unwrap();
+    let headers = owned(response.header_pairs());
+    assert_eq!(
+        headers,
+        [
+            (
+                "X-KM-Correlation-Id".to_owned(),
+                request.headers().correlation_id().to_string()
+            ),
+            ("X-KM-Crypto-Key-Id".to_owned(), kid('a').to_string()),
+        ]
+    );
+    let wire = std::str::from_utf8(response.body()).unwrap();
+    assert!(
+        !wire.contains("9410123412341234") && !wire.contains("Q1J4AwSW"),
+        "{wire}"
+    );
+    assert!(wire.starts_with(r#"{"code":"000_000","message":"Success.","mobileCardNo":"eyJ"#));
+
+    let clear = s
+        .client
+        .finish(&request, pairs(&headers), response.body())
+        .unwrap();
+    assert_eq!(&clear[..], RESPONSE);
+
+    // An answer without the marked fields (003_003) passes as it is: the
+    // seed's route is not strict.
+    let response = s.server.respond(&accepted, NOT_CANCELABLE).unwrap();
+    assert_eq!(response.body(), NOT_CANCELABLE);
+    let clear = s
+        .client
+        .finish(&request, response.header_pairs(), response.body())
+        .unwrap();
+    assert_eq!(&clear[..], NOT_CANCELABLE);
+}
+
+#[test]
+fn enveloped_routes_round_trip_and_bind_parameters() {
+    let s = sides(routes_with_envelope());
+    let now = SystemTime::now();
+    let path = "/api/v1/cards/7/pan";
+    let request = s
+        .client
+        .prepare("POST", path, br#"{"pin":"1234"}"#, now)
+        .unwrap();
+    assert!(request.body().starts_with(br#"{"encData":"eyJ"#));
+    let accepted = s
+        .server
+        .accept("POST", path, request.header_pairs(), request.body(), now)
+        .unwrap();
+    assert_eq!(accepted.body(), br#"{"pin":"1234"}"#);
+    assert_eq!(accepted.route().param("cardId"), Some("7"));
+    let response = s.server.respond(&accepted, br#"{"pan":"9410"}"#).unwrap();
+    assert!(response.body().starts_with(br#"{"encData":"eyJ"#));
+    let clear = s
+        .client
+        .finish(&request, response.header_pairs(), response.body())
+        .unwrap();
+    assert_eq!(&clear[..], br#"{"pan":"9410"}"#);
+}
+
+#[test]
+fn tampering_with_the_request_is_refused() {
+    let s = sides(routes_with_envelope());
+    let now = SystemTime::now();
+    let request = s.client.prepare("POST", CANCEL, BODY, now).unwrap();
+    let headers = owned(request.header_pairs());
+    let accept = |h: &[(String, String)], body: &[u8]| {
+        s.server
+            .accept("POST", CANCEL, pairs(h), body, now)
+            .unwrap_err()
+            .kind()
+    };
+    // A changed body byte.
+    let mut body = BODY.to_vec();
+    let last = body.len() - 2;
+    body[last] ^= 1;
+    assert_eq!(accept(&headers, &body), ErrorKind::TokenMismatch);
+    // A changed token, a missing header, a repeated header.
+    let mut h = headers.clone();
+    let mut token = request.headers().token().as_str().to_owned().into_bytes();
+    token[40] = if token[40] == b'A' { b'B' } else { b'A' };
+    set(
+        &mut h,
+        HeaderName::TranToken,
+        std::str::from_utf8(&token).unwrap(),
+    );
+    assert_eq!(accept(&h, BODY), ErrorKind::TokenMismatch);
+    let mut h = headers.clone();
+    h.retain(|(n, _)| n != "X-KM-User-AspId");
+    assert_eq!(accept(&h, BODY), ErrorKind::MissingHeader);
+    let mut h = headers.clone();
+    h.push((
+        "x-km-correlation-id".into(),
+        request.headers().correlation_id().to_string(),
+    ));
+    assert_eq!(accept(&h, BODY), ErrorKind::DuplicateHeader);
+    // Another route, an unknown key id, a replay ten minutes later.
+    assert_eq!(
+        s.server
+            .accept("POST", "/api/v1/other", request.header_pairs(), BODY, now)
+            .unwrap_err()
+            .kind(),
+        ErrorKind::RouteNotFound
+    );
+    let mut h = headers.clone();
+    set(&mut h, HeaderName::CryptoKeyId, &kid('z').to_string());
+    assert_eq!(accept(&h, BODY), ErrorKind::UnknownKeyId);
+    let later = now + Duration::from_secs(600);
+    assert_eq!(
+        s.server
+            .accept("POST", CANCEL, request.header_pairs(), BODY, later)
+            .unwrap_err()
+            .kind(),
+        ErrorKind::TokenTimeOutsideWindow
+    );
+
+    // An enveloped request: X-KM-Crypto-Key-Id is not covered by the token,
+    // so a swapped key id reaches the envelope, whose kid refuses it.
+    let path = "/api/v1/cards/7/pan";
+    let request = s
+        .client
+        .prepare("POST", path, br#"{"pin":"1234"}"#, now)
+        .unwrap();
+    let mut h = owned(request.header_pairs());
+    set(&mut h, HeaderName::CryptoKeyId, &kid('b').to_string());
+    let e = s
+        .server
+        .accept("POST", path, pairs(&h), request.body(), now)
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::KeyIdMismatch);
+}
+
+#[test]
+fn tampering_with_the_response_is_refused() {
+    let s = sides(routes());
+    let now = SystemTime::now();
+    let request = s.client.prepare("POST", CANCEL, BODY, now).unwrap();
+    let accepted = s
+        .server
+        .accept("POST", CANCEL, request.header_pairs(), BODY, now)
+        .unwrap();
+    let response = s.server.respond(&accepted, RESPONSE).unwrap();
+    let headers = owned(response.header_pairs());
+    let finish = |h: &[(String, String)], body: &[u8]| {
+        s.client.finish(&request, pairs(h), body).unwrap_err()
+    };
+    // A changed byte inside an encrypted field.
+    let mut body = response.body().to_vec();
+    let at = body.windows(3).position(|w| w == b"eyJ").unwrap() + 120;
+    body[at] = if body[at] == b'A' { b'B' } else { b'A' };
+    assert_eq!(finish(&headers, &body), Error::DecryptionFailed);
+    // Another request's response, a missing or changed correlation id.
+    let other = s.client.prepare("POST", CANCEL, BODY, now).unwrap();
+    let other_accepted = s
+        .server
+        .accept("POST", CANCEL, other.header_pairs(), BODY, now)
+        .unwrap();
+    let other_response = s.server.respond(&other_accepted, RESPONSE).unwrap();
+    assert_eq!(
+        s.client
+            .finish(
+                &request,
+                other_response.header_pairs(),
+                other_response.body()
+            )
+            .unwrap_err(),
+        Error::CorrelationIdMismatch
+    );
+    assert_eq!(
+        finish(&headers[1..], response.body()),
+        Error::MissingHeader(HeaderName::CorrelationId)
+    );
+    // The response names another key than the request did.
+    let mut h = headers.clone();
+    set(&mut h, HeaderName::CryptoKeyId, &kid('b').to_string());
+    assert_eq!(finish(&h, response.body()).kind(), ErrorKind::KeyIdMismatch);
+    // A response sealed under tenant b's key (the server holds it; the
+    // request named a): refused by the client's named key.
+    let b_ring = s.server_keys.load();
+    let sealed_for_b = konaplate_crypto::Fields::new(["mobileCardNo", "par"])
+        .unwrap()
+        .encrypt(RESPONSE, &b_ring.sealer(&kid('b')).unwrap())
+        .unwrap();
+    assert_eq!(
+        finish(&headers, &sealed_for_b).kind(),
+        ErrorKind::KeyIdMismatch
+    );
+}
+
+#[test]
+fn a_route_that_needs_a_key_refuses_a_request_that_names_none() {
+    let s = sides(routes());
+    let signer = TokenSigner::new(&ProjectSecret::from("sandbox secret"));
+    let keyless = Client::new(
+        AspId::parse("000170000002000").unwrap(),
+        signer,
+        SharedKeyring::new(ring(&['a'])),
+        routes(),
+    )
+    .access_key(AccessKey::parse(&"K".repeat(40)).unwrap());
+    let now = SystemTime::now();
+    let request = keyless.prepare("POST", CANCEL, BODY, now).unwrap();
+    assert_eq!(
+        s.server
+            .accept("POST", CANCEL, request.header_pairs(), BODY, now)
+            .unwrap_err(),
+        Error::MissingHeader(HeaderName::CryptoKeyId)
+    );
+    // An enveloped request cannot even be prepared without a key.
+    let e = Client::new(
+        AspId::parse("000170000002000").unwrap(),
+        TokenSigner::new(&ProjectSecret::from("s")),
+        SharedKeyring::new(ring(&['a'])),
+        routes_with_envelope(),
+    )
+    .prepare("POST", "/api/v1/cards/1/pan", b"{}", now)
+    .unwrap_err();
+    assert_eq!(e, Error::MissingHeader(HeaderName::CryptoKeyId));
+    assert_eq!(
+        keyless
+            .prepare("GET", CANCEL, BODY, now)
+            .unwrap_err()
+            .kind(),
+        ErrorKind::RouteNotFound
+    );
+}
+
+#[test]
+fn a_callback_without_a_key_id_uses_the_first_issued_key() {
+    let s = sides(routes());
+    let signer = TokenSigner::new(&ProjectSecret::from("sandbox secret"));
+    // The platform's callback: no access key, no crypto key id.
+    let platform = Client::new(
+        AspId::parse("000170000002000").unwrap(),
+        signer,
+        SharedKeyring::new(ring(&['a'])),
+        routes(),
+    );
+    let now = SystemTime::now();
+    let request = platform.prepare("POST", CANCEL, BODY, now).unwrap();
+    assert!(request.headers().access_key().is_none());
+    let accepted = s
+        .server
+        .accept("POST", CANCEL, request.header_pairs(), BODY, now)
+        .unwrap();
+    assert_eq!(accepted.key_id(), Some(&kid('a')));
+    let response = s.server.respond(&accepted, RESPONSE).unwrap();
+    let named: Vec<_> = response
+        .header_pairs()
+        .filter(|(n, _)| *n == "X-KM-Crypto-Key-Id")
+        .map(|(_, v)| v.to_owned())
+        .collect();
+    assert_eq!(named, [kid('a').to_string()]);
+}
+
+#[test]
+fn keys_rotated_between_accept_and_respond_do_not_fail_the_request() {
+    let s = sides(routes());
+    let now = SystemTime::now();
+    let request = s.client.prepare("POST", CANCEL, BODY, now).unwrap();
+    let accepted = s
+        .server
+        .accept("POST", CANCEL, request.header_pairs(), BODY, now)
+        .unwrap();
+    // Key 'a' is retired while the handler runs: the accepted request keeps
+    // the keyring it was accepted with.
+    s.server_keys.rotate(ring(&['b']));
+    let response = s.server.respond(&accepted, RESPONSE).unwrap();
+    let clear = s
+        .client
+        .finish(&request, response.header_pairs(), response.body())
+        .unwrap();
+    assert_eq!(&clear[..], RESPONSE);
+    // A new request naming 'a' is refused now.
+    let request = s.client.prepare("POST", CANCEL, BODY, now).unwrap();
+    assert_eq!(
+        s.server
+            .accept("POST", CANCEL, request.header_pairs(), BODY, now)
+            .unwrap_err()
+            .kind(),
+        ErrorKind::UnknownKeyId
+    );
+}
