@@ -637,3 +637,131 @@ fn demo_runs_the_rsa_flow() {
     );
     assert!(out.contains("refused (decryption_failed)"), "{out}");
 }
+
+#[test]
+fn exchange_plays_both_sides_of_the_seed_flow() {
+    let dir = temp_dir("exchange");
+    let kid = "0123456789abcdef0123456789abcdef";
+    let keys = dir.join("keys.json");
+    std::fs::write(&keys, ok(&kmcrypt(&["keygen", "--kid", kid], &[], b""))).unwrap();
+    let routes = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../routes/kona.json");
+    let common = |cmd: &'static str| -> Vec<String> {
+        [
+            "exchange",
+            cmd,
+            "--routes",
+            routes.to_str().unwrap(),
+            "--path",
+            "/api/v1/card/delivery/cancel",
+            "--keyring",
+            keys.to_str().unwrap(),
+            "--secret-env",
+            "KM_SECRET",
+        ]
+        .map(String::from)
+        .to_vec()
+    };
+    let run = |args: &[String], stdin: &[u8]| {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        kmcrypt(&args, &[("KM_SECRET", "sandbox secret")], stdin)
+    };
+    let body = br#"{"cardApplyNo":"2022110812081460812345","userId":1234567890}"#;
+    let mut prepare = common("prepare");
+    prepare.extend(
+        [
+            "--asp-id",
+            "000170000002000",
+            "--access-key",
+            "0123456789abcdef0123456789abcdef01234567",
+            "--key-id",
+            kid,
+        ]
+        .map(String::from),
+    );
+    let request = run(&prepare, body);
+    let request_text = ok(&request);
+    assert!(
+        request_text.contains("X-KM-Tran-Token: KMV1:"),
+        "{request_text}"
+    );
+    assert!(request_text.ends_with(std::str::from_utf8(body).unwrap()));
+    let request_file = dir.join("request.msg");
+    std::fs::write(&request_file, &request.stdout).unwrap();
+
+    assert_eq!(
+        ok(&run(&common("accept"), &request.stdout)).as_bytes(),
+        body
+    );
+
+    let response_body = br#"{"code":"000_000","mobileCardNo":"9410123412341234","par":"Q1J4AwSWD4Jr4e4G7wUP2ujLKQ0"}"#;
+    let mut respond = common("respond");
+    respond.extend([
+        "--request".to_owned(),
+        request_file.to_str().unwrap().to_owned(),
+    ]);
+    let response = ok(&run(&respond, response_body));
+    assert!(response.contains("X-KM-Crypto-Key-Id: 0123456789abcdef0123456789abcdef"));
+    assert!(!response.contains("9410123412341234"), "{response}");
+
+    let mut finish = common("finish");
+    finish.extend([
+        "--request".to_owned(),
+        request_file.to_str().unwrap().to_owned(),
+    ]);
+    assert_eq!(
+        ok(&run(&finish, response.as_bytes())).as_bytes(),
+        response_body
+    );
+
+    // Tampering: a changed request body, a response to another request.
+    let tampered = String::from_utf8(request.stdout.clone())
+        .unwrap()
+        .replace("1234567890}", "1234567891}");
+    let err = failed(&run(&common("accept"), tampered.as_bytes()));
+    assert!(err.contains("MAC does not match"), "{err}");
+    let other = run(&prepare, body);
+    let other_file = dir.join("other.msg");
+    std::fs::write(&other_file, &other.stdout).unwrap();
+    let mut finish_other = common("finish");
+    finish_other.extend([
+        "--request".to_owned(),
+        other_file.to_str().unwrap().to_owned(),
+    ]);
+    let err = failed(&run(&finish_other, response.as_bytes()));
+    assert!(err.contains("X-KM-Correlation-Id"), "{err}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_pkcs12_store_opens_with_its_password_from_the_environment() {
+    let p12 = rsa_file("client-pbes2.p12");
+    let cert = rsa_file("client-certificate.pem");
+    let sealed = ok(&kmcrypt(
+        &["envelope", "seal", "--cert", &cert],
+        &[],
+        b"{\"x\":1}",
+    ));
+    let open = [
+        "envelope",
+        "open",
+        "--private-key",
+        &p12,
+        "--key-password-env",
+        "KM_P12_PASSWORD",
+    ];
+    let out = kmcrypt(
+        &open,
+        &[("KM_P12_PASSWORD", "test password")],
+        sealed.as_bytes(),
+    );
+    assert_eq!(ok(&out), "{\"x\":1}");
+    let err = failed(&kmcrypt(
+        &open,
+        &[("KM_P12_PASSWORD", "nope")],
+        sealed.as_bytes(),
+    ));
+    assert!(err.contains("password does not open"), "{err}");
+    assert!(!err.contains("nope"), "{err}");
+    let err = failed(&kmcrypt(&open[..4], &[], sealed.as_bytes()));
+    assert!(err.contains("needs its password"), "{err}");
+}
