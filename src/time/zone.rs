@@ -3,7 +3,7 @@
 use core::fmt;
 use core::str::FromStr;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, quoted};
 
 /// A time zone of fixed offset, named by the three letters `X-KM-Time-Zone` carries.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
@@ -55,7 +55,7 @@ impl TimeZone {
             _ => Err(Error::UnknownTimeZone {
                 reason: format!(
                     "'{}' is not a known zone (UTC, KST; others need an explicit offset)",
-                    name.escape_debug()
+                    quoted(name)
                 ),
             }),
         }
@@ -109,7 +109,7 @@ impl FromStr for TimeZone {
             return TimeZone::from_name(name);
         }
         let bad = || Error::UnknownTimeZone {
-            reason: format!("'{}' is neither UTC, KST nor NAME+HH:MM", s.escape_debug()),
+            reason: format!("'{}' is neither UTC, KST nor NAME+HH:MM", quoted(s)),
         };
         let b = offset.as_bytes();
         let sign = match b.first() {

@@ -5,7 +5,7 @@ use aes_gcm::{Aes128Gcm, Aes256Gcm, Nonce, Tag};
 use rand::CryptoRng;
 use zeroize::Zeroizing;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, quoted};
 
 /// IV length: 96 bits, the only size JWE's AES-GCM uses.
 pub(crate) const IV_LEN: usize = 12;
@@ -60,7 +60,7 @@ impl core::str::FromStr for ContentEncryption {
     type Err = Error;
     fn from_str(s: &str) -> Result<ContentEncryption> {
         ContentEncryption::from_name(s).ok_or_else(|| Error::UnsupportedJwe {
-            reason: format!("enc '{}' is not A128GCM or A256GCM", s.escape_debug()),
+            reason: format!("enc '{}' is not A128GCM or A256GCM", quoted(s)),
         })
     }
 }
