@@ -147,6 +147,21 @@ impl Route {
         Some(params)
     }
 
+    /// Whether the two templates are the same but for parameter names.
+    fn duplicates(&self, other: &Route) -> bool {
+        self.method == other.method
+            && self.segments.len() == other.segments.len()
+            && self
+                .segments
+                .iter()
+                .zip(&other.segments)
+                .all(|pair| match pair {
+                    (Segment::Literal(a), Segment::Literal(b)) => a == b,
+                    (Segment::Param(_), Segment::Param(_)) => true,
+                    _ => false,
+                })
+    }
+
     /// Whether some path would match both routes.
     fn overlaps(&self, other: &Route) -> bool {
         self.method == other.method
@@ -275,11 +290,7 @@ impl RouteTable {
         for (i, route) in routes.iter().enumerate() {
             let earlier = routes.get(..i).unwrap_or_default();
             if let Some((j, other)) = earlier.iter().enumerate().find(|(_, o)| o.overlaps(route)) {
-                let same = other.segments.len() == route.segments.len()
-                    && other.segments.iter().zip(&route.segments).all(|pair| {
-                        matches!(pair, (Segment::Literal(a), Segment::Literal(b)) if a == b)
-                            || matches!(pair, (Segment::Param(_), Segment::Param(_)))
-                    });
+                let same = other.duplicates(route);
                 let what = if same {
                     "a duplicate of"
                 } else {

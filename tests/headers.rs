@@ -197,3 +197,30 @@ fn other_zones_need_to_be_named() {
         Err(Error::PaddedTokenRefused)
     );
 }
+
+/// Issue 8, item 9: `{:?}` of the builder and of the parsed headers printed
+/// the access key; the README says it is printed only on request.
+#[test]
+fn debug_does_not_print_the_access_key() {
+    let key = "ACCESSKEYACCESSKEYACCESSKEYACCESSKEY0001";
+    let builder = HeaderBuilder::new(AspId::parse("000170000002000").unwrap(), TimeZone::KST)
+        .access_key(AccessKey::parse(key).unwrap());
+    let headers = builder
+        .build(&signer(), &CorrelationIdGenerator::new(), BODY, now())
+        .unwrap();
+    let pairs: Vec<(String, String)> = headers
+        .iter()
+        .map(|(n, v)| (n.as_str().to_owned(), v.to_owned()))
+        .collect();
+    let parsed = RequestHeaders::parse(as_pairs(&pairs), &VerifyOptions::default()).unwrap();
+    for shown in [
+        format!("{builder:?}"),
+        format!("{headers:?}"),
+        format!("{parsed:?}"),
+    ] {
+        assert!(!shown.contains(key), "{shown}");
+        assert!(shown.contains("[redacted]"), "{shown}");
+    }
+    // On request, it is there.
+    assert_eq!(parsed.access_key().unwrap().as_str(), key);
+}

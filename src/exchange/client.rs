@@ -143,15 +143,13 @@ impl Client {
         let mut correlation_id = None;
         let mut key_id = None;
         for (name, value) in headers {
-            let slot = match HeaderName::from_name(name) {
-                Some(HeaderName::CorrelationId) => &mut correlation_id,
-                Some(HeaderName::CryptoKeyId) => &mut key_id,
+            let (header, slot) = match HeaderName::from_name(name) {
+                Some(h @ HeaderName::CorrelationId) => (h, &mut correlation_id),
+                Some(h @ HeaderName::CryptoKeyId) => (h, &mut key_id),
                 _ => continue,
             };
             if slot.replace(value.trim()).is_some() {
-                return Err(Error::DuplicateHeader(
-                    HeaderName::from_name(name).unwrap_or(HeaderName::CorrelationId),
-                ));
+                return Err(Error::DuplicateHeader(header));
             }
         }
         let correlation_id =
