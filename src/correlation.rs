@@ -205,30 +205,37 @@ impl<C: Clock, R: CryptoRng> CorrelationIdGenerator<C, R> {
     /// generator has already stamped one: see the module docs).
     pub fn generate_at(&self, now: SystemTime, zone: TimeZone) -> Result<CorrelationId> {
         let second = unix_millis(now)?.div_euclid(1000);
-        let (second, suffix) = self.next_suffix(second);
-        let time = DateTime::from_unix_millis(second.saturating_mul(1000), zone)?;
-        CorrelationId::from_parts(time, suffix)
-    }
-
-    fn next_suffix(&self, second: i64) -> (i64, u32) {
         // A poisoned lock only means another thread panicked while holding
         // it; the state (a few integers) is still consistent.
         let mut st = self
             .state
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if second > st.second {
-            st.second = second;
-            st.start = st.rng.next_u32() & SUFFIX_MASK;
-            st.issued = 0;
+        let (second, start, issued) = if second > st.second {
+            (second, st.rng.next_u32() & SUFFIX_MASK, 0)
         } else if st.issued > SUFFIX_MASK {
-            st.second = st.second.saturating_add(1);
-            st.start = st.rng.next_u32() & SUFFIX_MASK;
-            st.issued = 0;
-        }
-        let suffix = st.start.wrapping_add(st.issued) & SUFFIX_MASK;
-        st.issued += 1;
-        (st.second, suffix)
+            (
+                st.second.saturating_add(1),
+                st.rng.next_u32() & SUFFIX_MASK,
+                0,
+            )
+        } else {
+            (st.second, st.start, st.issued)
+        };
+        let suffix = start.wrapping_add(issued) & SUFFIX_MASK;
+        let time = DateTime::from_unix_millis(
+            second
+                .checked_mul(1000)
+                .ok_or_else(|| crate::time::time_error("instant out of range"))?,
+            zone,
+        )?;
+        let id = CorrelationId::from_parts(time, suffix)?;
+        // The state moves only once the id is made: a clock reading the id
+        // cannot express (year 2100) leaves the generator as it was.
+        st.second = second;
+        st.start = start;
+        st.issued = issued + 1;
+        Ok(id)
     }
 }
 
@@ -274,5 +281,24 @@ mod tests {
         let b = g.generate_at(at(1_700_000_005), TimeZone::UTC).unwrap();
         assert_eq!(a.time(), b.time());
         assert_ne!(a, b);
+    }
+
+    /// Issue 8, item 5: one failed reading (year 2100, which `yy` cannot
+    /// write) used to move the state to that second, so every later call at
+    /// the real time failed too.
+    #[test]
+    fn a_failed_reading_leaves_the_generator_as_it_was() {
+        let g = CorrelationIdGenerator::with_parts(SystemClock, StdRng::seed_from_u64(3));
+        let first = g.generate_at(at(1_700_000_000), TimeZone::UTC).unwrap();
+        let year_2100 = at(4_102_444_800);
+        assert_eq!(
+            g.generate_at(year_2100, TimeZone::UTC).unwrap_err().kind(),
+            crate::ErrorKind::InvalidTime
+        );
+        let next = g.generate_at(at(1_700_000_000), TimeZone::UTC).unwrap();
+        assert_eq!(next.time(), first.time());
+        assert_eq!(next.suffix(), (first.suffix() + 1) & SUFFIX_MASK);
+        let later = g.generate_at(at(1_700_000_001), TimeZone::UTC).unwrap();
+        assert_eq!(later.time().second(), 21);
     }
 }

@@ -360,18 +360,16 @@ impl TokenSigner {
         mac.update(body);
         mac.verify_slice(&token.mac)
             .map_err(|_| Error::TokenMismatch)?;
-        let offset_ms = token
-            .time
-            .to_unix_millis(zone)
-            .checked_sub(unix_millis(now)?)
-            .ok_or_else(|| Error::InvalidTime {
-                reason: "the verifier's clock is too far from the token time to compare".into(),
-            })?;
-        let max_skew_ms = i64::try_from(options.max_skew.as_millis()).unwrap_or(i64::MAX);
-        if offset_ms.unsigned_abs() > max_skew_ms.unsigned_abs() {
+        // In i128: two i64 instants are always at most 2^64 ms apart, so
+        // neither the offset nor its comparison with any skew can wrap.
+        let offset = i128::from(token.time.to_unix_millis(zone)) - i128::from(unix_millis(now)?);
+        let max_skew = i128::try_from(options.max_skew.as_millis()).unwrap_or(i128::MAX);
+        if offset.abs() > max_skew {
+            let clamp =
+                |v: i128| i64::try_from(v).unwrap_or(if v < 0 { i64::MIN } else { i64::MAX });
             return Err(Error::TokenTimeOutsideWindow {
-                offset_ms,
-                max_skew_ms,
+                offset_ms: clamp(offset),
+                max_skew_ms: clamp(max_skew),
             });
         }
         Ok(())
@@ -395,6 +393,7 @@ impl TokenSigner {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Duration;
 
     #[test]
     fn debug_shows_no_secret() {
@@ -434,5 +433,36 @@ mod tests {
         let long = signer.sign(b"x", t, TokenForm::Padded);
         assert_eq!(format!("{}=", short.as_str()), long.as_str());
         assert_eq!(TranToken::parse(long.as_str()).unwrap(), long);
+    }
+
+    /// Issue 8, item 6: the offset wrapped `i64` for a verifier clock far
+    /// before 1970 (and the message then said "behind" for a token that is
+    /// ahead); a `Duration::MAX` skew went through the same arithmetic. Run
+    /// in the debug profile, the old code panicked on overflow here.
+    #[test]
+    fn extreme_clocks_and_skews_do_not_wrap() {
+        use std::time::UNIX_EPOCH;
+        let signer = TokenSigner::from_key_bytes(b"k");
+        let t = DateTime::new(2022, 11, 8, 12, 8, 14, 608).unwrap();
+        let token = signer.sign(b"x", t, TokenForm::Unpadded);
+        let ancient = UNIX_EPOCH - Duration::from_millis(i64::MAX.unsigned_abs() - 1);
+        let far = UNIX_EPOCH + Duration::from_millis(i64::MAX.unsigned_abs() - 1);
+        for (now, ahead) in [(ancient, true), (far, false)] {
+            match signer.verify(&token, b"x", now, TimeZone::KST, &VerifyOptions::default()) {
+                Err(Error::TokenTimeOutsideWindow { offset_ms, .. }) => {
+                    assert_eq!(offset_ms > 0, ahead, "{offset_ms}");
+                    let e = signer
+                        .verify(&token, b"x", now, TimeZone::KST, &VerifyOptions::default())
+                        .unwrap_err()
+                        .to_string();
+                    assert!(e.contains(if ahead { "ahead of" } else { "behind" }), "{e}");
+                }
+                other => panic!("{other:?}"),
+            }
+            let any = VerifyOptions::default().with_max_skew(Duration::MAX);
+            signer
+                .verify(&token, b"x", now, TimeZone::KST, &any)
+                .unwrap();
+        }
     }
 }
