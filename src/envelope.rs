@@ -27,6 +27,9 @@ use crate::jwe::{ContentType, Opener, Sealer};
 /// The member of the envelope that carries the JWE.
 pub const ENVELOPE_MEMBER: &str = "encData";
 
+/// Bytes an envelope may hold beyond its JWE.
+const ENVELOPE_SLACK: usize = 1024;
+
 /// Seals `body` (any bytes, kept exactly) into an envelope.
 pub fn seal_envelope(body: &[u8], sealer: &Sealer) -> Result<String> {
     seal_envelope_with_rng(body, sealer, &mut rand::rng())
@@ -48,6 +51,15 @@ pub fn open_envelope(envelope: &[u8], opener: &Opener) -> Result<Zeroizing<Vec<u
     let invalid = |reason: &str| Error::InvalidEnvelope {
         reason: reason.into(),
     };
+    // The JWE's own limit, plus room for `{"encData":""}` and white space:
+    // nothing larger is parsed.
+    let limit = opener.max_size().saturating_add(ENVELOPE_SLACK);
+    if envelope.len() > limit {
+        return Err(Error::TooLarge {
+            what: "encrypted body",
+            limit,
+        });
+    }
     let text = core::str::from_utf8(envelope).map_err(|_| invalid("not UTF-8"))?;
     let root = json::parse_document(text)?;
     if json::kind(root) != Kind::Object {

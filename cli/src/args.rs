@@ -71,6 +71,10 @@ pub struct SealKey {
     /// Content encryption: A128GCM (the default with RSA) or A256GCM.
     #[arg(long, value_name = "ENC")]
     pub enc: Option<ContentEncryption>,
+    /// The largest JWE (and, for fields, document) to make: bytes, or with
+    /// a KiB or MiB suffix (default 16MiB).
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub max_size: Option<usize>,
 }
 
 /// Where opening keys come from: a keyring and the key it names, or one
@@ -98,6 +102,30 @@ pub struct OpenKey {
     /// An environment variable holding the PKCS#12 store's password.
     #[arg(long, value_name = "VAR", requires = "private_key")]
     pub key_password_env: Option<String>,
+    /// The largest JWE (and, for fields, document) to read: bytes, or with
+    /// a KiB or MiB suffix (default 16MiB).
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub max_size: Option<usize>,
+}
+
+/// A size in bytes, or with a `KiB` or `MiB` suffix.
+pub fn parse_size(text: &str) -> Result<usize, String> {
+    let (digits, unit) = match text.find(|c: char| !c.is_ascii_digit()) {
+        Some(i) => text.split_at(i),
+        None => (text, ""),
+    };
+    let scale: usize = match unit {
+        "" => 1,
+        "KiB" => 1 << 10,
+        "MiB" => 1 << 20,
+        _ => return Err("expected bytes, or a number with KiB or MiB".into()),
+    };
+    digits
+        .parse::<usize>()
+        .ok()
+        .and_then(|n| n.checked_mul(scale))
+        .filter(|n| *n > 0)
+        .ok_or_else(|| "expected a positive size that fits in memory".into())
 }
 
 #[derive(Subcommand, Debug)]

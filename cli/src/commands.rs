@@ -47,17 +47,22 @@ pub fn run(cli: Cli) -> Result<Zeroizing<Vec<u8>>, Failure> {
 }
 
 fn fields(cmd: FieldsCommand) -> Result<Zeroizing<Vec<u8>>, Failure> {
-    let field_set = |paths: &[String], strict: bool| -> Result<Fields, Failure> {
-        let fields = Fields::new(paths)?;
-        Ok(if strict { fields.strict() } else { fields })
-    };
+    let field_set =
+        |paths: &[String], strict: bool, max: Option<usize>| -> Result<Fields, Failure> {
+            let fields = Fields::new(paths)?;
+            let fields = match max {
+                Some(n) => fields.with_max_document(n),
+                None => fields,
+            };
+            Ok(if strict { fields.strict() } else { fields })
+        };
     match cmd {
         FieldsCommand::Encrypt {
             key,
             fields,
             strict,
         } => {
-            let set = field_set(&fields, strict)?;
+            let set = field_set(&fields, strict, key.max_size)?;
             let sealer = keys::sealer(&key)?;
             let doc = read_stdin()?;
             // Every byte outside the marked values is kept, trailing newline included.
@@ -68,7 +73,7 @@ fn fields(cmd: FieldsCommand) -> Result<Zeroizing<Vec<u8>>, Failure> {
             fields,
             strict,
         } => {
-            let set = field_set(&fields, strict)?;
+            let set = field_set(&fields, strict, key.max_size)?;
             let opener = keys::opener(&key)?;
             let doc = Zeroizing::new(read_stdin()?);
             Ok(set.decrypt(&doc, &opener)?)

@@ -20,6 +20,10 @@ pub fn sealer(args: &SealKey) -> Result<Sealer, Failure> {
             ));
         }
     };
+    let sealer = match args.max_size {
+        Some(n) => sealer.with_max_size(n),
+        None => sealer,
+    };
     match args.enc {
         Some(enc) => Ok(sealer.with_enc(enc)?),
         None => Ok(sealer),
@@ -28,6 +32,14 @@ pub fn sealer(args: &SealKey) -> Result<Sealer, Failure> {
 
 /// The opener: the named key of a keyring, or one private key.
 pub fn opener(args: &OpenKey) -> Result<Opener, Failure> {
+    let opener = any_opener(args)?;
+    Ok(match args.max_size {
+        Some(n) => opener.with_max_size(n),
+        None => opener,
+    })
+}
+
+fn any_opener(args: &OpenKey) -> Result<Opener, Failure> {
     match (&args.keyring, &args.private_key) {
         (Some(path), None) => {
             let selection = match (args.key_id, args.dangerous_kid_in_message) {

@@ -765,3 +765,55 @@ fn a_pkcs12_store_opens_with_its_password_from_the_environment() {
     let err = failed(&kmcrypt(&open[..4], &[], sealed.as_bytes()));
     assert!(err.contains("needs its password"), "{err}");
 }
+
+#[test]
+fn max_size_raises_or_lowers_the_limits_both_ways() {
+    let dir = temp_dir("max-size");
+    let kid = "0123456789abcdef0123456789abcdef";
+    let keys = dir.join("keys.json");
+    std::fs::write(&keys, ok(&kmcrypt(&["keygen", "--kid", kid], &[], b""))).unwrap();
+    let keys = keys.to_str().unwrap();
+    let with = |cmd: &'static str, size: Option<&'static str>| {
+        let mut args = vec!["envelope", cmd, "--keyring", keys, "--key-id", kid];
+        if let Some(s) = size {
+            args.extend(["--max-size", s]);
+        }
+        args
+    };
+    // Over the default 16 MiB: refused before any work, whatever the size.
+    let big = vec![b'a'; 17 << 20];
+    let err = failed(&kmcrypt(&with("seal", None), &[], &big));
+    assert!(
+        err.contains("larger than the limit of 16777216 bytes"),
+        "{err}"
+    );
+    // 2 KiB: refused under --max-size 1KiB, sealed and opened under 4KiB.
+    let body = vec![b'b'; 2048];
+    failed(&kmcrypt(&with("seal", Some("1KiB")), &[], &body));
+    let sealed = ok(&kmcrypt(&with("seal", Some("4KiB")), &[], &body));
+    failed(&kmcrypt(
+        &with("open", Some("2KiB")),
+        &[],
+        sealed.as_bytes(),
+    ));
+    let opened = kmcrypt(&with("open", Some("4096")), &[], sealed.as_bytes());
+    assert_eq!(ok(&opened).as_bytes(), &body[..]);
+    for bad in ["0", "1GB", "KiB", "-1", "99999999999999999999MiB"] {
+        failed(&kmcrypt(&with("seal", Some(bad)), &[], &body));
+    }
+    // Fields read documents up to the same size.
+    let doc = format!(r#"{{"par":"{}"}}"#, "c".repeat(3000));
+    let mut fields = vec![
+        "fields",
+        "encrypt",
+        "--keyring",
+        keys,
+        "--key-id",
+        kid,
+        "--field",
+        "par",
+    ];
+    fields.extend(["--max-size", "2KiB"]);
+    assert!(failed(&kmcrypt(&fields, &[], doc.as_bytes())).contains("document is larger"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

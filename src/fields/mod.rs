@@ -47,6 +47,7 @@ use crate::jwe::{ContentType, Opener, Sealer};
 pub struct Fields {
     paths: Vec<FieldPath>,
     strict: bool,
+    max_document: usize,
 }
 
 /// One matched value: its byte range in the document and the path that found it.
@@ -76,7 +77,20 @@ impl Fields {
         Ok(Fields {
             paths,
             strict: false,
+            max_document: Fields::DEFAULT_MAX_DOCUMENT,
         })
+    }
+
+    /// The default largest document read: 16 MiB.
+    pub const DEFAULT_MAX_DOCUMENT: usize = 16 << 20;
+
+    /// Reads documents up to `bytes` long (before encryption, or as
+    /// received for decryption). Each field's JWE has its sealer's or
+    /// opener's own limit besides.
+    #[must_use]
+    pub fn with_max_document(mut self, bytes: usize) -> Fields {
+        self.max_document = bytes;
+        self
     }
 
     /// Makes a path that matches nothing an error ([`Error::FieldNotFound`]).
@@ -92,6 +106,17 @@ impl Fields {
     }
 
     /// Finds every matched value, in document order, refusing overlaps.
+    /// The document as text, within the size limit.
+    fn text<'a>(&self, doc: &'a [u8]) -> Result<&'a str> {
+        if doc.len() > self.max_document {
+            return Err(Error::TooLarge {
+                what: "document",
+                limit: self.max_document,
+            });
+        }
+        utf8(doc)
+    }
+
     fn spans<'a>(&self, doc: &'a str) -> Result<Vec<Span<'a>>> {
         let root = json::parse_document(doc)?;
         let mut spans = Vec::new();
@@ -146,7 +171,7 @@ impl Fields {
         sealer: &Sealer,
         rng: &mut R,
     ) -> Result<Vec<u8>> {
-        let doc = utf8(doc)?;
+        let doc = self.text(doc)?;
         let spans = self.spans(doc)?;
         let mut replacements = Vec::with_capacity(spans.len());
         for span in &spans {
@@ -166,7 +191,7 @@ impl Fields {
     /// Decrypts every matched value with `opener`. Each must be a JSON
     /// string holding a compact JWE.
     pub fn decrypt(&self, doc: &[u8], opener: &Opener) -> Result<Zeroizing<Vec<u8>>> {
-        let doc = utf8(doc)?;
+        let doc = self.text(doc)?;
         let spans = self.spans(doc)?;
         let mut replacements = Vec::with_capacity(spans.len());
         for span in &spans {

@@ -9,7 +9,9 @@ use crate::error::{Error, Result};
 use crate::jwe::enc::aes_gcm::{IV_LEN, TAG_LEN};
 use crate::jwe::header::ProtectedHeader;
 
-/// Largest compact JWE accepted: 16 MiB.
+/// The default largest compact JWE sealed or opened: 16 MiB
+/// ([`Sealer::with_max_size`](crate::Sealer::with_max_size),
+/// [`Opener::with_max_size`](crate::Opener::with_max_size) change it).
 pub const MAX_COMPACT_LEN: usize = 16 << 20;
 /// Largest protected header accepted, in base64url characters.
 pub const MAX_HEADER_LEN: usize = 4096;
@@ -49,11 +51,11 @@ fn decode_fixed<const N: usize>(part: &str, what: &str) -> Result<[u8; N]> {
     })
 }
 
-pub(crate) fn parse(compact: &str) -> Result<Parsed<'_>> {
-    if compact.len() > MAX_COMPACT_LEN {
+pub(crate) fn parse(compact: &str, max_len: usize) -> Result<Parsed<'_>> {
+    if compact.len() > max_len {
         return Err(Error::TooLarge {
             what: "JWE",
-            limit: MAX_COMPACT_LEN,
+            limit: max_len,
         });
     }
     let mut parts = compact.split('.');

@@ -58,6 +58,7 @@ pub enum ContentType {
 #[derive(Clone, Debug)]
 pub struct Sealer {
     kind: SealerKind,
+    max_len: usize,
 }
 
 #[derive(Clone, Debug)]
@@ -74,6 +75,7 @@ impl Sealer {
     pub fn dir(key: SymmetricKey) -> Sealer {
         Sealer {
             kind: SealerKind::Dir(key),
+            max_len: MAX_COMPACT_LEN,
         }
     }
 
@@ -83,6 +85,7 @@ impl Sealer {
     pub fn rsa_oaep_256(key: RsaPublicKey, enc: ContentEncryption) -> Sealer {
         Sealer {
             kind: SealerKind::RsaOaep256 { key, enc },
+            max_len: MAX_COMPACT_LEN,
         }
     }
 
@@ -112,8 +115,20 @@ impl Sealer {
             SealerKind::Dir(key) => Err(Error::KeyMismatch {
                 reason: format!("the key is for {}, not {}", key.enc().name(), enc.name()),
             }),
-            SealerKind::RsaOaep256 { key, .. } => Ok(Sealer::rsa_oaep_256(key, enc)),
+            SealerKind::RsaOaep256 { key, .. } => Ok(Sealer {
+                kind: SealerKind::RsaOaep256 { key, enc },
+                max_len: self.max_len,
+            }),
         }
+    }
+
+    /// The same sealer, refusing to make a JWE longer than `bytes`
+    /// ([`MAX_COMPACT_LEN`] by default): what it seals, an opener with the
+    /// same limit opens.
+    #[must_use]
+    pub fn with_max_size(mut self, bytes: usize) -> Sealer {
+        self.max_len = bytes;
+        self
     }
 
     /// Encrypts `plaintext` with a fresh random IV (and, for RSA, a fresh
@@ -141,39 +156,64 @@ impl Sealer {
                 } else {
                     &key.headers.plain
                 };
+                let len = compact_len(header, 0, plaintext.len());
+                self.check_len(len)?;
                 rng.fill_bytes(&mut iv);
-                assemble(header, &[], &key.cipher, &iv, plaintext)
+                assemble(header, &[], &key.cipher, &iv, plaintext, len)
             }
             SealerKind::RsaOaep256 { key, enc } => {
+                let header = alg::rsa_oaep::header_b64(*enc, json);
+                let len = compact_len(header, key.wrapped_len(), plaintext.len());
+                self.check_len(len)?;
                 let (cipher, wrapped) = alg::rsa_oaep::new_content_key(key, *enc, rng)?;
                 rng.fill_bytes(&mut iv);
-                let header = alg::rsa_oaep::header_b64(*enc, json);
-                assemble(header, &wrapped, &cipher, &iv, plaintext)
+                assemble(header, &wrapped, &cipher, &iv, plaintext, len)
             }
         }
     }
 }
 
-/// Encrypts `plaintext` and writes the five compact parts.
+impl Sealer {
+    fn check_len(&self, len: usize) -> Result<()> {
+        if len > self.max_len {
+            return Err(Error::TooLarge {
+                what: "JWE the plaintext would make",
+                limit: self.max_len,
+            });
+        }
+        Ok(())
+    }
+}
+
+/// Characters of unpadded base64url for `n` bytes.
+const fn b64_len(n: usize) -> usize {
+    n / 3 * 4 + [0, 2, 3][n % 3]
+}
+
+/// The exact length of a compact JWE: header, encrypted key, IV,
+/// ciphertext (as long as the plaintext), tag, and four dots.
+fn compact_len(header_b64: &str, encrypted_key: usize, plaintext: usize) -> usize {
+    header_b64
+        .len()
+        .saturating_add(b64_len(encrypted_key))
+        .saturating_add(b64_len(IV_LEN))
+        .saturating_add(b64_len(plaintext))
+        .saturating_add(b64_len(enc::aes_gcm::TAG_LEN))
+        .saturating_add(4)
+}
+
+/// Encrypts `plaintext` and writes the five compact parts (`len` bytes).
 fn assemble(
     header_b64: &str,
     encrypted_key: &[u8],
     cipher: &ContentCipher,
     iv: &[u8; IV_LEN],
     plaintext: &[u8],
+    len: usize,
 ) -> Result<String> {
-    if plaintext.len() > MAX_COMPACT_LEN / 4 * 3 {
-        return Err(Error::TooLarge {
-            what: "plaintext",
-            limit: MAX_COMPACT_LEN / 4 * 3,
-        });
-    }
     let mut buf = Zeroizing::new(plaintext.to_vec());
     let tag = cipher.seal(iv, header_b64.as_bytes(), &mut buf)?;
-    let b64 = |n: usize| n.div_ceil(3) * 4;
-    let mut out = String::with_capacity(
-        header_b64.len() + b64(encrypted_key.len()) + 16 + b64(buf.len()) + 22 + 4,
-    );
+    let mut out = String::with_capacity(len);
     out.push_str(header_b64);
     out.push('.');
     URL_SAFE_NO_PAD.encode_string(encrypted_key, &mut out);
@@ -270,6 +310,7 @@ enum Source {
 pub struct Opener {
     source: Source,
     allow_rsa_oaep_sha1: bool,
+    max_len: usize,
 }
 
 impl Opener {
@@ -277,6 +318,7 @@ impl Opener {
         Opener {
             source: Source::Keys { lookup, selection },
             allow_rsa_oaep_sha1: false,
+            max_len: MAX_COMPACT_LEN,
         }
     }
 
@@ -286,6 +328,7 @@ impl Opener {
         Opener {
             source: Source::Key(key),
             allow_rsa_oaep_sha1: false,
+            max_len: MAX_COMPACT_LEN,
         }
     }
 
@@ -296,6 +339,19 @@ impl Opener {
     pub fn hazmat_allow_rsa_oaep_sha1(mut self) -> Opener {
         self.allow_rsa_oaep_sha1 = true;
         self
+    }
+
+    /// The same opener, accepting JWEs up to `bytes` long
+    /// ([`MAX_COMPACT_LEN`] by default).
+    #[must_use]
+    pub fn with_max_size(mut self, bytes: usize) -> Opener {
+        self.max_len = bytes;
+        self
+    }
+
+    /// The longest JWE this opener accepts.
+    pub fn max_size(&self) -> usize {
+        self.max_len
     }
 
     fn resolve(&self, kid: Option<&str>) -> Result<&KeyMaterial> {
@@ -325,7 +381,7 @@ impl Opener {
 
     /// Parses and decrypts one JWE compact string.
     pub fn open(&self, compact: &str) -> Result<Opened> {
-        let jwe = compact::parse(compact)?;
+        let jwe = compact::parse(compact, self.max_len)?;
         let key_management = jwe.header.alg();
         if key_management == KeyManagement::RsaOaepSha1 && !self.allow_rsa_oaep_sha1 {
             return Err(Error::UnsupportedJwe {
@@ -373,5 +429,5 @@ impl Opener {
 /// Reads the protected header of a JWE without decrypting it (for routing
 /// or logging; nothing in it is authenticated until [`Opener::open`]).
 pub fn peek_header(compact: &str) -> Result<ProtectedHeader> {
-    compact::parse(compact).map(|p| p.header)
+    compact::parse(compact, MAX_COMPACT_LEN).map(|p| p.header)
 }

@@ -138,6 +138,11 @@ impl RsaPublicKey {
         self.key.key_size_bits()
     }
 
+    /// Bytes of a wrapped content key (the modulus size).
+    pub(crate) fn wrapped_len(&self) -> usize {
+        self.key.ciphertext_size()
+    }
+
     /// Wraps a content key with RSA-OAEP-256.
     pub(crate) fn wrap(&self, cek: &[u8]) -> Result<Vec<u8>> {
         let mut out = vec![0u8; self.key.ciphertext_size()];
