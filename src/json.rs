@@ -3,11 +3,12 @@
 //! from, so a caller can replace some values and keep every other byte.
 
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::collections::HashSet;
 use std::fmt;
 
 use serde::Deserialize;
-use serde::de::{Deserializer, MapAccess, Visitor};
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 
 use crate::error::{Error, Result};
@@ -101,6 +102,83 @@ pub(crate) fn members(raw: &RawValue) -> Result<Members<'_>> {
     Ok(members)
 }
 
+/// Checks a whole document in one linear pass: valid JSON, and no object
+/// anywhere in it repeats a member name (each object's names go into a hash
+/// set, so a wide object costs no more per member than a narrow one).
+pub(crate) fn check_document(doc: &str) -> Result<()> {
+    let repeated = Cell::new(false);
+    let mut de = serde_json::Deserializer::from_str(doc);
+    Unique(&repeated)
+        .deserialize(&mut de)
+        .and_then(|()| de.end())
+        .map_err(|e| {
+            if repeated.get() {
+                Error::InvalidJson {
+                    reason: format!(
+                        "a member name is repeated in one object (line {} column {})",
+                        e.line(),
+                        e.column()
+                    ),
+                }
+            } else {
+                json_error(&e)
+            }
+        })
+}
+
+/// A value of any type whose objects, at any depth, repeat no member name.
+/// A repeat sets the flag, so the caller tells it from a syntax error by
+/// the flag, never by the error's text.
+#[derive(Clone, Copy)]
+struct Unique<'f>(&'f Cell<bool>);
+
+impl<'de> DeserializeSeed<'de> for Unique<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Unique<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_str<E>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while seq.next_element_seed(self)?.is_some() {}
+        Ok(())
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut names: HashSet<Cow<'de, str>> = HashSet::new();
+        while let Some(Name(name)) = map.next_key::<Name<'de>>()? {
+            if !names.insert(name) {
+                self.0.set(true);
+                return Err(de::Error::custom("a member name is repeated"));
+            }
+            map.next_value_seed(self)?;
+        }
+        Ok(())
+    }
+}
+
 /// The elements of a raw array value.
 pub(crate) fn elements(raw: &RawValue) -> Result<Vec<&RawValue>> {
     serde_json::from_str::<Vec<&RawValue>>(raw.get()).map_err(|e| json_error(&e))
@@ -146,6 +224,32 @@ mod tests {
         let doc = r#"{"a":1,"a":2}"#;
         let e = members(parse_document(doc).unwrap()).err().unwrap();
         assert_eq!(e.kind(), crate::ErrorKind::InvalidJson, "{e}");
+    }
+
+    /// Issue 8, item 3: a repeated member off the marked paths passed.
+    #[test]
+    fn repeats_anywhere_are_found_and_told_from_syntax_errors() {
+        for doc in [
+            r#"{"par":"x","limits":{"daily":1,"daily":999999}}"#,
+            r#"[{"a":[{"b":1,"b":2}]}]"#,
+            r#"{"a":1,"a":1}"#,
+            r#"{"\u0061":1,"a":2}"#,
+        ] {
+            let e = check_document(doc).unwrap_err();
+            assert!(
+                matches!(&e, Error::InvalidJson { reason } if reason.starts_with("a member name is repeated")),
+                "{doc}: {e}"
+            );
+        }
+        for doc in [r#"{"a":{"b":1},"b":{"b":2}}"#, "[1,2,1]", r#""s""#, "null"] {
+            check_document(doc).unwrap();
+        }
+        let e = check_document(r#"{"a":1,}"#).unwrap_err();
+        assert!(
+            matches!(&e, Error::InvalidJson { reason } if reason.starts_with("syntax")),
+            "{e}"
+        );
+        assert!(check_document(r#"{"a":1} x"#).is_err());
     }
 
     #[test]

@@ -118,6 +118,9 @@ impl Fields {
     }
 
     fn spans<'a>(&self, doc: &'a str) -> Result<Vec<Span<'a>>> {
+        // Every object of the document, on a marked path or not, is checked
+        // for repeated names, in one linear pass, both ways.
+        json::check_document(doc)?;
         let root = json::parse_document(doc)?;
         let mut spans = Vec::new();
         for (i, path) in self.paths.iter().enumerate() {

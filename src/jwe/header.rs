@@ -42,6 +42,10 @@ impl ProtectedHeader {
             reason: format!("protected header: {reason}"),
         };
         let text = core::str::from_utf8(bytes).map_err(|_| malformed("not UTF-8"))?;
+        json::check_document(text).map_err(|e| match e {
+            Error::InvalidJson { reason } => malformed(&reason),
+            other => other,
+        })?;
         let raw = json::parse_document(text).map_err(|_| malformed("not valid JSON"))?;
         if json::kind(raw) != json::Kind::Object {
             return Err(malformed("not a JSON object"));
