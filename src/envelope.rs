@@ -61,6 +61,7 @@ pub fn open_envelope(envelope: &[u8], opener: &Opener) -> Result<Zeroizing<Vec<u
         });
     }
     let text = core::str::from_utf8(envelope).map_err(|_| invalid("not UTF-8"))?;
+    json::check_document(text)?;
     let root = json::parse_document(text)?;
     if json::kind(root) != Kind::Object {
         return Err(invalid("expected a JSON object {\"encData\": \"<JWE>\"}"));

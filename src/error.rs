@@ -172,6 +172,14 @@ pub enum Error {
     },
     /// A response's `X-KM-Correlation-Id` is not the request's.
     CorrelationIdMismatch,
+    /// A replay guard has seen this token's MAC already, within its window.
+    Replayed,
+    /// A replay guard holds as many unexpired MACs as its capacity: the
+    /// request is refused rather than a MAC forgotten early.
+    ReplayGuardFull {
+        /// The guard's capacity.
+        capacity: usize,
+    },
     /// Reading a file failed.
     Io {
         /// What was being read.
@@ -299,6 +307,10 @@ pub enum ErrorKind {
     CorrelationIdMismatch,
     /// [`Error::Io`]
     Io,
+    /// [`Error::Replayed`]
+    Replayed,
+    /// [`Error::ReplayGuardFull`]
+    ReplayGuardFull,
 }
 
 /// Who is at fault, and the HTTP status a server answers with.
@@ -313,6 +325,8 @@ pub enum Category {
     NotFound,
     /// The message is over a size limit: 413.
     TooLarge,
+    /// The server cannot take the request now (its replay guard is full): 503.
+    Unavailable,
     /// The caller's own setup is wrong (keys, paths, routes, secret, files,
     /// buffers): 500, since the peer cannot fix it.
     Configuration,
@@ -327,13 +341,14 @@ impl Category {
             Category::NotFound => 404,
             Category::TooLarge => 413,
             Category::Configuration => 500,
+            Category::Unavailable => 503,
         }
     }
 }
 
 impl ErrorKind {
     /// Every kind, in declaration order.
-    pub const ALL: [ErrorKind; 30] = [
+    pub const ALL: [ErrorKind; 32] = [
         ErrorKind::MissingHeader,
         ErrorKind::DuplicateHeader,
         ErrorKind::InvalidHeader,
@@ -364,6 +379,8 @@ impl ErrorKind {
         ErrorKind::RouteNotFound,
         ErrorKind::CorrelationIdMismatch,
         ErrorKind::Io,
+        ErrorKind::Replayed,
+        ErrorKind::ReplayGuardFull,
     ];
 
     /// A stable snake_case code, for logs, HTTP bodies and foreign callers.
@@ -400,6 +417,8 @@ impl ErrorKind {
             ErrorKind::RouteNotFound => "route_not_found",
             ErrorKind::CorrelationIdMismatch => "correlation_id_mismatch",
             ErrorKind::Io => "io",
+            ErrorKind::Replayed => "replayed",
+            ErrorKind::ReplayGuardFull => "replay_guard_full",
         }
     }
 
@@ -427,7 +446,9 @@ impl ErrorKind {
             ErrorKind::TokenMismatch
             | ErrorKind::TokenTimeOutsideWindow
             | ErrorKind::PaddedTokenRefused
-            | ErrorKind::DecryptionFailed => Category::Unauthenticated,
+            | ErrorKind::DecryptionFailed
+            | ErrorKind::Replayed => Category::Unauthenticated,
+            ErrorKind::ReplayGuardFull => Category::Unavailable,
             ErrorKind::RouteNotFound => Category::NotFound,
             ErrorKind::TooLarge => Category::TooLarge,
             ErrorKind::InvalidFieldPath
@@ -480,6 +501,8 @@ impl Error {
             Error::RouteNotFound { .. } => ErrorKind::RouteNotFound,
             Error::CorrelationIdMismatch => ErrorKind::CorrelationIdMismatch,
             Error::Io { .. } => ErrorKind::Io,
+            Error::Replayed => ErrorKind::Replayed,
+            Error::ReplayGuardFull { .. } => ErrorKind::ReplayGuardFull,
         }
     }
 
@@ -593,6 +616,13 @@ impl fmt::Display for Error {
                 f.write_str("X-KM-Correlation-Id: the response's id is not the request's")
             }
             Error::Io { what, source } => write!(f, "cannot read {what}: {}", source.get()),
+            Error::Replayed => f.write_str(
+                "transaction token: this token's MAC was accepted already (a replayed request)",
+            ),
+            Error::ReplayGuardFull { capacity } => write!(
+                f,
+                "replay guard: {capacity} unexpired tokens are held; try again later"
+            ),
         }
     }
 }
@@ -650,6 +680,8 @@ mod tests {
                 ErrorKind::RouteNotFound => 27,
                 ErrorKind::CorrelationIdMismatch => 28,
                 ErrorKind::Io => 29,
+                ErrorKind::Replayed => 30,
+                ErrorKind::ReplayGuardFull => 31,
             }
         }
         for (i, k) in ErrorKind::ALL.iter().enumerate() {

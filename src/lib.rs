@@ -21,6 +21,7 @@ mod json;
 mod jwe;
 mod keyring;
 mod keys;
+mod replay;
 mod routes;
 mod secret;
 mod time;
@@ -45,6 +46,7 @@ pub use keys::{
     KeyMaterial, KeyPassword, MIN_RSA_BITS, RsaPrivateComponents, RsaPrivateKey, RsaPublicKey,
     SymmetricKey,
 };
+pub use replay::ReplayGuard;
 pub use routes::{RequestProtection, ResponseProtection, Route, RouteMatch, RouteTable};
 pub use secret::ProjectSecret;
 pub use time::{Clock, DateTime, SystemClock, TimeFormat, TimeText, TimeZone};

@@ -140,6 +140,11 @@ impl TranToken {
         self.time
     }
 
+    /// The MAC's 32 bytes (not secret: it travels in the header).
+    pub(crate) fn mac(&self) -> &[u8; MAC_LEN] {
+        &self.mac
+    }
+
     /// Which length the token has.
     pub fn form(&self) -> TokenForm {
         self.form

@@ -11,7 +11,7 @@ use konaplate_crypto::{
 };
 
 #[rustfmt::skip]
-const TABLE: [(ErrorKind, &str, u16); 30] = [
+const TABLE: [(ErrorKind, &str, u16); 32] = [
     (ErrorKind::MissingHeader, "missing_header", 400),
     (ErrorKind::DuplicateHeader, "duplicate_header", 400),
     (ErrorKind::InvalidHeader, "invalid_header", 400),
@@ -42,6 +42,8 @@ const TABLE: [(ErrorKind, &str, u16); 30] = [
     (ErrorKind::RouteNotFound, "route_not_found", 404),
     (ErrorKind::CorrelationIdMismatch, "correlation_id_mismatch", 400),
     (ErrorKind::Io, "io", 500),
+    (ErrorKind::Replayed, "replayed", 401),
+    (ErrorKind::ReplayGuardFull, "replay_guard_full", 503),
 ];
 
 #[test]

@@ -10,6 +10,7 @@ use crate::header_name::HeaderName;
 use crate::headers::{RequestHeaders, verify_request};
 use crate::ids::CryptoKeyId;
 use crate::keyring::{Keyring, SharedKeyring};
+use crate::replay::ReplayGuard;
 use crate::routes::{RouteMatch, RouteTable};
 use crate::token::{TokenSigner, VerifyOptions};
 
@@ -22,6 +23,7 @@ pub struct Server {
     keys: SharedKeyring,
     routes: RouteTable,
     options: VerifyOptions,
+    replay: Option<ReplayGuard>,
 }
 
 impl Server {
@@ -33,6 +35,7 @@ impl Server {
             keys,
             routes,
             options: VerifyOptions::default(),
+            replay: None,
         }
     }
 
@@ -40,6 +43,15 @@ impl Server {
     #[must_use]
     pub fn verify_options(mut self, options: VerifyOptions) -> Server {
         self.options = options;
+        self
+    }
+
+    /// Refuses a token seen before with `guard` (opt-in; see
+    /// [`ReplayGuard`] for what the platform's tokens leave open). Its
+    /// window should be the verifier's `max_skew`.
+    #[must_use]
+    pub fn with_replay_guard(mut self, guard: ReplayGuard) -> Server {
+        self.replay = Some(guard);
         self
     }
 
@@ -79,6 +91,11 @@ impl Server {
             }
         }
         let body = unprotect_request(route.route().request(), &keyring, key_id.as_ref(), body)?;
+        // Last, so that a request refused for another reason leaves no trace
+        // that would refuse its honest retry.
+        if let Some(guard) = &self.replay {
+            guard.check(&headers, now)?;
+        }
         Ok(AcceptedRequest {
             route,
             headers,

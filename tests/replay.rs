@@ -1,0 +1,148 @@
+//! The replay guard: a MAC accepted once is refused again within its
+//! window, per AspId; memory stays within the stated bound however hard it
+//! is flooded; no fresh request is refused while under the bound.
+#![allow(unsafe_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicIsize, Ordering};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use konaplate_crypto::{
+    AspId, CorrelationIdGenerator, ErrorKind, HeaderBuilder, ProjectSecret, ReplayGuard,
+    RequestHeaders, TimeZone, TokenSigner,
+};
+
+/// Live heap bytes of this test binary.
+struct Counting;
+static LIVE: AtomicIsize = AtomicIsize::new(0);
+
+// SAFETY: forwards to the system allocator, only counting sizes.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        LIVE.fetch_add(layout.size() as isize, Ordering::Relaxed);
+        // SAFETY: the caller's contract for `alloc` is passed on unchanged.
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        LIVE.fetch_sub(layout.size() as isize, Ordering::Relaxed);
+        // SAFETY: `ptr` came from `alloc` above with this layout.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static ALLOC: Counting = Counting;
+
+const WINDOW: Duration = Duration::from_secs(300);
+
+fn now() -> SystemTime {
+    UNIX_EPOCH + Duration::from_millis(1_667_876_894_608)
+}
+
+/// Headers of `n` distinct bodies, signed at `at` for `asp`.
+fn requests(asp: &str, n: usize, at: SystemTime) -> Vec<RequestHeaders> {
+    let signer = TokenSigner::new(&ProjectSecret::from("sandbox secret"));
+    let ids = CorrelationIdGenerator::new();
+    let builder = HeaderBuilder::new(AspId::parse(asp).unwrap(), TimeZone::KST);
+    (0..n)
+        .map(|i| {
+            let body = format!(r#"{{"cardApplyNo":"{i:022}"}}"#);
+            builder.build(&signer, &ids, body.as_bytes(), at).unwrap()
+        })
+        .collect()
+}
+
+#[test]
+fn a_mac_is_refused_again_within_its_window_per_asp_id() {
+    let guard = ReplayGuard::new(100, WINDOW);
+    let first = &requests("000170000002000", 1, now())[0];
+    guard.check(first, now()).unwrap();
+    assert_eq!(
+        guard.check(first, now()).unwrap_err().kind(),
+        ErrorKind::Replayed
+    );
+    // The same body re-sent later, restamped: the same MAC, refused.
+    let later = now() + Duration::from_secs(200);
+    let restamped = &requests("000170000002000", 1, later)[0];
+    assert_eq!(
+        restamped.token().as_str()[23..],
+        first.token().as_str()[23..]
+    );
+    assert_eq!(
+        guard.check(restamped, later).unwrap_err().kind(),
+        ErrorKind::Replayed
+    );
+    // Another AspId with the same MAC is another request.
+    let other = &requests("000170000009999", 1, now())[0];
+    guard.check(other, now()).unwrap();
+    // Once its token could no longer verify, the MAC is forgotten.
+    let expired = now() + WINDOW + Duration::from_secs(1);
+    let fresh = &requests("000170000002000", 1, expired)[0];
+    guard.check(fresh, expired).unwrap();
+    assert_eq!(
+        guard.len(),
+        2,
+        "the first MAC's entries were dropped: {guard:?}"
+    );
+}
+
+#[test]
+fn a_flood_stays_within_the_bound_and_refuses_nothing_under_it() {
+    let capacity = 2_000;
+    let flood = requests("000170000002000", 3 * capacity, now());
+    let before = LIVE.load(Ordering::SeqCst);
+    let guard = ReplayGuard::new(capacity, WINDOW);
+    let mut peak = 0;
+    for (i, h) in flood.iter().enumerate() {
+        let got = guard.check(h, now());
+        if i < capacity {
+            got.unwrap_or_else(|e| panic!("fresh request {i} refused under the bound: {e}"));
+        } else {
+            assert_eq!(got.unwrap_err().kind(), ErrorKind::ReplayGuardFull, "{i}");
+        }
+        peak = peak.max(LIVE.load(Ordering::SeqCst) - before);
+    }
+    assert_eq!(guard.len(), capacity);
+    let per_entry = peak as f64 / capacity as f64;
+    println!(
+        "replay guard: {per_entry:.0} bytes per entry of capacity at most ({capacity} entries)"
+    );
+    assert!(per_entry <= 200.0, "{per_entry} bytes per entry");
+    // After the window the expired MACs make room again (forgotten as their
+    // shards are touched, or all at once when the guard is full): a second
+    // flood is accepted up to the capacity, and memory stays within the bound.
+    let later = now() + WINDOW + Duration::from_secs(1);
+    let second = requests("000170000002000", capacity + 100, later);
+    for (i, h) in second.iter().enumerate() {
+        let got = guard.check(h, later);
+        if i < capacity {
+            got.unwrap_or_else(|e| panic!("fresh request {i} after the window: {e}"));
+        } else {
+            assert_eq!(got.unwrap_err().kind(), ErrorKind::ReplayGuardFull, "{i}");
+        }
+        peak = peak.max(LIVE.load(Ordering::SeqCst) - before);
+    }
+    assert!(peak as f64 / capacity as f64 <= 200.0, "{peak} bytes");
+    drop(guard);
+}
+
+#[test]
+fn threads_share_one_guard_and_each_mac_wins_once() {
+    let guard = ReplayGuard::new(100_000, WINDOW);
+    let all = requests("000170000002000", 4_000, now());
+    let accepted: usize = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..4)
+            .map(|_| {
+                let (guard, all) = (guard.clone(), &all);
+                s.spawn(move || all.iter().filter(|h| guard.check(h, now()).is_ok()).count())
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).sum()
+    });
+    assert_eq!(
+        accepted,
+        all.len(),
+        "every MAC is accepted by exactly one thread"
+    );
+    assert_eq!(guard.len(), all.len());
+}
