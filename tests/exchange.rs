@@ -398,3 +398,51 @@ fn keys_rotated_between_accept_and_respond_do_not_fail_the_request() {
         ErrorKind::UnknownKeyId
     );
 }
+
+#[test]
+fn with_the_replay_guard_a_replayed_request_is_refused() {
+    let s = sides(routes());
+    let server = s
+        .server
+        .clone()
+        .with_replay_guard(konaplate_crypto::ReplayGuard::new(
+            1000,
+            Duration::from_secs(300),
+        ));
+    let now = SystemTime::now();
+    let request = s.client.prepare("POST", CANCEL, BODY, now).unwrap();
+    // A request refused for another reason leaves no trace.
+    let mut h = owned(request.header_pairs());
+    set(&mut h, HeaderName::CryptoKeyId, &kid('z').to_string());
+    assert_eq!(
+        server
+            .accept("POST", CANCEL, pairs(&h), BODY, now)
+            .unwrap_err()
+            .kind(),
+        ErrorKind::UnknownKeyId
+    );
+    server
+        .accept("POST", CANCEL, request.header_pairs(), BODY, now)
+        .unwrap();
+    let again = server
+        .accept(
+            "POST",
+            CANCEL,
+            request.header_pairs(),
+            BODY,
+            now + Duration::from_secs(5),
+        )
+        .unwrap_err();
+    assert_eq!(again, Error::Replayed);
+    assert_eq!(again.category().http_status(), 401);
+    // Without the guard the platform's tokens allow it: the README says so.
+    s.server
+        .accept(
+            "POST",
+            CANCEL,
+            request.header_pairs(),
+            BODY,
+            now + Duration::from_secs(5),
+        )
+        .unwrap();
+}
