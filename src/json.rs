@@ -91,6 +91,37 @@ pub(crate) fn members(raw: &RawValue) -> Result<Members<'_>> {
     serde_json::from_str::<Members<'_>>(raw.get()).map_err(|e| json_error(&e))
 }
 
+/// The value of the member `name` of a raw object value, found without
+/// collecting the others (their values are skipped, not kept).
+pub(crate) fn member<'a>(raw: &'a RawValue, name: &str) -> Result<Option<&'a RawValue>> {
+    struct Find<'n>(&'n str);
+    impl<'de> DeserializeSeed<'de> for Find<'_> {
+        type Value = Option<&'de RawValue>;
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_map(self)
+        }
+    }
+    impl<'de> Visitor<'de> for Find<'_> {
+        type Value = Option<&'de RawValue>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("an object")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut found = None;
+            while let Some(Name(key)) = map.next_key::<Name<'de>>()? {
+                if found.is_none() && key == self.0 {
+                    found = Some(map.next_value::<&'de RawValue>()?);
+                } else {
+                    map.next_value::<de::IgnoredAny>()?;
+                }
+            }
+            Ok(found)
+        }
+    }
+    let mut de = serde_json::Deserializer::from_str(raw.get());
+    Find(name).deserialize(&mut de).map_err(|e| json_error(&e))
+}
+
 /// Checks a whole document in one linear pass: valid JSON, and no object
 /// anywhere in it repeats a member name (each object's names go into a hash
 /// set, so a wide object costs no more per member than a narrow one).

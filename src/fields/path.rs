@@ -188,7 +188,7 @@ fn select<'a>(
     };
     match (first, json::kind(value)) {
         (Segment::Name(name), Kind::Object) => {
-            if let Some((_, v)) = json::members(value)?.0.into_iter().find(|(n, _)| n == name) {
+            if let Some(v) = json::member(value, name)? {
                 select(v, rest, out)?;
             }
         }
