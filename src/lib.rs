@@ -31,7 +31,7 @@ pub use correlation::{CorrelationId, CorrelationIdGenerator};
 pub use envelope::{ENVELOPE_MEMBER, open_envelope, seal_envelope, seal_envelope_with_rng};
 pub use error::{Category, Error, ErrorKind, IoError, KeyProblem, Result};
 pub use exchange::{AcceptedRequest, Client, PreparedRequest, PreparedResponse, Server};
-pub use fields::{FieldPath, Fields};
+pub use fields::{Encrypted, FieldPath, Fields};
 pub use header_name::HeaderName;
 pub use headers::{HeaderBuilder, RequestHeaders, verify_request};
 pub use ids::{AccessKey, AspId, CryptoKeyId};

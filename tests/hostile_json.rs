@@ -83,3 +83,27 @@ fn wide_documents_are_read_and_their_repeats_found() {
         ErrorKind::InvalidEnvelope
     );
 }
+
+/// Issue 8, item 4: `Fields::new([".par"])` was accepted, matched nothing,
+/// and the card data left in clear with success.
+#[test]
+fn no_path_can_silently_leave_a_field_in_clear() {
+    for path in [".par", ".", "$['']", "par.", "$..par"] {
+        assert_eq!(
+            Fields::new([path]).unwrap_err().kind(),
+            ErrorKind::InvalidFieldPath,
+            "{path}"
+        );
+    }
+    let (ring, kid) = keys();
+    let sealer = ring.sealer(&kid).unwrap();
+    let doc = br#"{"code":"000_000","par":"Q1J4AwSWD4Jr4e4G7wUP2ujLKQ0"}"#;
+    let out = Fields::new(["mobileCardNo", "par", "$.par"])
+        .unwrap()
+        .encrypt_counted(doc, &sealer)
+        .unwrap();
+    assert_eq!(out.matched(), [0, 1, 1]);
+    let missing: Vec<&str> = out.unmatched().map(|p| p.as_str()).collect();
+    assert_eq!(missing, ["mobileCardNo"]);
+    assert!(!String::from_utf8_lossy(out.document()).contains("Q1J4"));
+}

@@ -117,14 +117,17 @@ impl Fields {
         utf8(doc)
     }
 
-    fn spans<'a>(&self, doc: &'a str) -> Result<Vec<Span<'a>>> {
+    /// The matched values in document order, and how many each path matched.
+    fn spans<'a>(&self, doc: &'a str) -> Result<(Vec<Span<'a>>, Vec<usize>)> {
         // Every object of the document, on a marked path or not, is checked
         // for repeated names, in one linear pass, both ways.
         json::check_document(doc)?;
         let root = json::parse_document(doc)?;
         let mut spans = Vec::new();
+        let mut matched = Vec::with_capacity(self.paths.len());
         for (i, path) in self.paths.iter().enumerate() {
             let found = path.select(root)?;
+            matched.push(found.len());
             if found.is_empty() && self.strict {
                 return Err(Error::FieldNotFound {
                     path: quoted(path.as_str()),
@@ -152,7 +155,7 @@ impl Fields {
                 });
             }
         }
-        Ok(spans)
+        Ok((spans, matched))
     }
 
     fn path_text(&self, i: usize) -> String {
@@ -174,8 +177,36 @@ impl Fields {
         sealer: &Sealer,
         rng: &mut R,
     ) -> Result<Vec<u8>> {
+        self.encrypt_counted_with_rng(doc, sealer, rng)
+            .map(Encrypted::into_document)
+    }
+
+    /// As [`Fields::encrypt`], also saying how many values each path
+    /// matched, so that a server can refuse to send a response in which a
+    /// field it must protect was not there to encrypt.
+    ///
+    /// ```
+    /// # use konaplate_crypto::{ContentEncryption, CryptoKeyId, Fields, Keyring, generate_jwks};
+    /// # let kid = CryptoKeyId::parse("0123456789abcdef0123456789abcdef")?;
+    /// # let sealer = Keyring::from_jwks(&generate_jwks(&kid, ContentEncryption::A256Gcm))?.sealer(&kid)?;
+    /// let fields = Fields::new(["mobileCardNo", "par"])?;
+    /// let out = fields.encrypt_counted(br#"{"code":"000_000","par":"Q1J4"}"#, &sealer)?;
+    /// assert_eq!(out.matched(), [0, 1]);
+    /// assert_eq!(out.unmatched().map(|p| p.as_str()).collect::<Vec<_>>(), ["mobileCardNo"]);
+    /// # Ok::<(), konaplate_crypto::Error>(())
+    /// ```
+    pub fn encrypt_counted(&self, doc: &[u8], sealer: &Sealer) -> Result<Encrypted> {
+        self.encrypt_counted_with_rng(doc, sealer, &mut rand::rng())
+    }
+
+    fn encrypt_counted_with_rng<R: CryptoRng + ?Sized>(
+        &self,
+        doc: &[u8],
+        sealer: &Sealer,
+        rng: &mut R,
+    ) -> Result<Encrypted> {
         let doc = self.text(doc)?;
-        let spans = self.spans(doc)?;
+        let (spans, matched) = self.spans(doc)?;
         let mut replacements = Vec::with_capacity(spans.len());
         for span in &spans {
             let jwe = match json::kind(span.raw) {
@@ -188,14 +219,18 @@ impl Fields {
             // A compact JWE is base64url and dots: nothing to escape.
             replacements.push(format!("\"{jwe}\""));
         }
-        Ok(splice(doc, &spans, &replacements))
+        Ok(Encrypted {
+            document: splice(doc, &spans, &replacements),
+            paths: self.paths.clone(),
+            matched,
+        })
     }
 
     /// Decrypts every matched value with `opener`. Each must be a JSON
     /// string holding a compact JWE.
     pub fn decrypt(&self, doc: &[u8], opener: &Opener) -> Result<Zeroizing<Vec<u8>>> {
         let doc = self.text(doc)?;
-        let spans = self.spans(doc)?;
+        let (spans, _) = self.spans(doc)?;
         let mut replacements = Vec::with_capacity(spans.len());
         for span in &spans {
             let not_jwe = |reason: &str| Error::InvalidField {
@@ -221,6 +256,37 @@ impl Fields {
             replacements.push(replacement);
         }
         Ok(Zeroizing::new(splice(doc, &spans, &replacements)))
+    }
+}
+
+/// A document with its marked fields encrypted, and what each path matched.
+#[derive(Clone, Debug)]
+pub struct Encrypted {
+    document: Vec<u8>,
+    paths: Vec<FieldPath>,
+    matched: Vec<usize>,
+}
+
+impl Encrypted {
+    /// The document to send.
+    pub fn document(&self) -> &[u8] {
+        &self.document
+    }
+    /// The document to send, owned.
+    pub fn into_document(self) -> Vec<u8> {
+        self.document
+    }
+    /// How many values each path matched, in the order the paths were given.
+    pub fn matched(&self) -> &[usize] {
+        &self.matched
+    }
+    /// The paths that matched nothing: fields that were not there to encrypt.
+    pub fn unmatched(&self) -> impl Iterator<Item = &FieldPath> {
+        self.paths
+            .iter()
+            .zip(&self.matched)
+            .filter(|(_, n)| **n == 0)
+            .map(|(p, _)| p)
     }
 }
 
