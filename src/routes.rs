@@ -149,6 +149,17 @@ impl Route {
 
     /// Whether the two templates are the same but for parameter names.
     fn duplicates(&self, other: &Route) -> bool {
+        self.aligns(other, false)
+    }
+
+    /// Whether some path would match both routes.
+    fn overlaps(&self, other: &Route) -> bool {
+        self.aligns(other, true)
+    }
+
+    /// Same method, same length, and segment by segment equal literals or
+    /// two parameters; a parameter facing a literal counts if `loose`.
+    fn aligns(&self, other: &Route, loose: bool) -> bool {
         self.method == other.method
             && self.segments.len() == other.segments.len()
             && self
@@ -158,21 +169,7 @@ impl Route {
                 .all(|pair| match pair {
                     (Segment::Literal(a), Segment::Literal(b)) => a == b,
                     (Segment::Param(_), Segment::Param(_)) => true,
-                    _ => false,
-                })
-    }
-
-    /// Whether some path would match both routes.
-    fn overlaps(&self, other: &Route) -> bool {
-        self.method == other.method
-            && self.segments.len() == other.segments.len()
-            && self
-                .segments
-                .iter()
-                .zip(&other.segments)
-                .all(|pair| match pair {
-                    (Segment::Literal(a), Segment::Literal(b)) => a == b,
-                    _ => true,
+                    _ => loose,
                 })
     }
 }

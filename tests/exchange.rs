@@ -304,19 +304,22 @@ fn tampering_with_the_response_is_refused() {
     );
 }
 
+/// A client of the same project that names no key.
+fn keyless(routes: RouteTable) -> Client {
+    Client::new(
+        AspId::parse("000170000002000").unwrap(),
+        TokenSigner::new(&ProjectSecret::from("sandbox secret")),
+        SharedKeyring::new(ring(&['a'])),
+        routes,
+    )
+}
+
 #[test]
 fn a_route_that_needs_a_key_refuses_a_request_that_names_none() {
     let s = sides(routes());
-    let signer = TokenSigner::new(&ProjectSecret::from("sandbox secret"));
-    let keyless = Client::new(
-        AspId::parse("000170000002000").unwrap(),
-        signer,
-        SharedKeyring::new(ring(&['a'])),
-        routes(),
-    )
-    .access_key(AccessKey::parse(&"K".repeat(40)).unwrap());
+    let keyless_client = keyless(routes()).access_key(AccessKey::parse(&"K".repeat(40)).unwrap());
     let now = SystemTime::now();
-    let request = keyless.prepare("POST", CANCEL, BODY, now).unwrap();
+    let request = keyless_client.prepare("POST", CANCEL, BODY, now).unwrap();
     assert_eq!(
         s.server
             .accept("POST", CANCEL, request.header_pairs(), BODY, now)
@@ -324,17 +327,12 @@ fn a_route_that_needs_a_key_refuses_a_request_that_names_none() {
         Error::MissingHeader(HeaderName::CryptoKeyId)
     );
     // An enveloped request cannot even be prepared without a key.
-    let e = Client::new(
-        AspId::parse("000170000002000").unwrap(),
-        TokenSigner::new(&ProjectSecret::from("s")),
-        SharedKeyring::new(ring(&['a'])),
-        routes_with_envelope(),
-    )
-    .prepare("POST", "/api/v1/cards/1/pan", b"{}", now)
-    .unwrap_err();
+    let e = keyless(routes_with_envelope())
+        .prepare("POST", "/api/v1/cards/1/pan", b"{}", now)
+        .unwrap_err();
     assert_eq!(e, Error::MissingHeader(HeaderName::CryptoKeyId));
     assert_eq!(
-        keyless
+        keyless_client
             .prepare("GET", CANCEL, BODY, now)
             .unwrap_err()
             .kind(),
@@ -345,14 +343,8 @@ fn a_route_that_needs_a_key_refuses_a_request_that_names_none() {
 #[test]
 fn a_callback_without_a_key_id_uses_the_first_issued_key() {
     let s = sides(routes());
-    let signer = TokenSigner::new(&ProjectSecret::from("sandbox secret"));
     // The platform's callback: no access key, no crypto key id.
-    let platform = Client::new(
-        AspId::parse("000170000002000").unwrap(),
-        signer,
-        SharedKeyring::new(ring(&['a'])),
-        routes(),
-    );
+    let platform = keyless(routes());
     let now = SystemTime::now();
     let request = platform.prepare("POST", CANCEL, BODY, now).unwrap();
     assert!(request.headers().access_key().is_none());

@@ -6,7 +6,8 @@ use std::path::Path;
 use std::time::SystemTime;
 
 use konaplate_crypto::{
-    Client, KeyFile, RequestHeaders, RouteTable, Server, SharedKeyring, TokenSigner, VerifyOptions,
+    AcceptedRequest, Client, KeyFile, RequestHeaders, RouteTable, Server, SharedKeyring,
+    TokenSigner, VerifyOptions,
 };
 use zeroize::Zeroizing;
 
@@ -78,6 +79,24 @@ fn load(args: &ExchangeArgs) -> Result<(TokenSigner, SharedKeyring, RouteTable),
     Ok((signer, keys, RouteTable::from_json(&text)?))
 }
 
+/// The server side's accept of `request`, and the server that accepted it.
+fn accept(
+    common: &ExchangeArgs,
+    request: &Message,
+    now: SystemTime,
+) -> Result<(Server, AcceptedRequest), Failure> {
+    let (signer, keys, routes) = load(common)?;
+    let server = Server::new(signer, keys, routes);
+    let accepted = server.accept(
+        &common.method,
+        &common.path,
+        request.pairs(),
+        &request.body,
+        now,
+    )?;
+    Ok((server, accepted))
+}
+
 pub fn run(cmd: ExchangeCommand) -> Result<Zeroizing<Vec<u8>>, Failure> {
     let now = SystemTime::now();
     match cmd {
@@ -100,28 +119,13 @@ pub fn run(cmd: ExchangeCommand) -> Result<Zeroizing<Vec<u8>>, Failure> {
             )))
         }
         ExchangeCommand::Accept { common } => {
-            let (signer, keys, routes) = load(&common)?;
             let request = Message::parse(&read_stdin()?, "the request on stdin")?;
-            let accepted = Server::new(signer, keys, routes).accept(
-                &common.method,
-                &common.path,
-                request.pairs(),
-                &request.body,
-                now,
-            )?;
+            let (_, accepted) = accept(&common, &request, now)?;
             Ok(Zeroizing::new(accepted.body().to_vec()))
         }
         ExchangeCommand::Respond { common, request } => {
-            let (signer, keys, routes) = load(&common)?;
             let request = Message::read(&request, "--request")?;
-            let server = Server::new(signer, keys, routes);
-            let accepted = server.accept(
-                &common.method,
-                &common.path,
-                request.pairs(),
-                &request.body,
-                now,
-            )?;
+            let (server, accepted) = accept(&common, &request, now)?;
             let body = Zeroizing::new(read_stdin()?);
             let response = server.respond(&accepted, &body)?;
             Ok(Zeroizing::new(write_message(
