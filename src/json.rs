@@ -4,8 +4,10 @@
 
 use std::borrow::Cow;
 use std::cell::Cell;
-use std::collections::HashSet;
+use std::collections::HashMap;
+use std::collections::hash_map::{Entry, RandomState};
 use std::fmt;
+use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
 
 use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
@@ -126,9 +128,13 @@ pub(crate) fn member<'a>(raw: &'a RawValue, name: &str) -> Result<Option<&'a Raw
 /// anywhere in it repeats a member name (each object's names go into a hash
 /// set, so a wide object costs no more per member than a narrow one).
 pub(crate) fn check_document(doc: &str) -> Result<()> {
-    let repeated = Cell::new(false);
+    let check = Check {
+        repeated: Cell::new(false),
+        keys: RandomState::new(),
+    };
+    let repeated = &check.repeated;
     let mut de = serde_json::Deserializer::from_str(doc);
-    Unique(&repeated)
+    Unique(&check)
         .deserialize(&mut de)
         .and_then(|()| de.end())
         .map_err(|e| {
@@ -146,11 +152,68 @@ pub(crate) fn check_document(doc: &str) -> Result<()> {
         })
 }
 
+/// What one document's check shares: the flag a repeat sets (so the caller
+/// tells a repeat from a syntax error by the flag, never by the error's
+/// text) and the keys of the name hashes.
+struct Check {
+    repeated: Cell<bool>,
+    keys: RandomState,
+}
+
 /// A value of any type whose objects, at any depth, repeat no member name.
-/// A repeat sets the flag, so the caller tells it from a syntax error by
-/// the flag, never by the error's text.
 #[derive(Clone, Copy)]
-struct Unique<'f>(&'f Cell<bool>);
+struct Unique<'c>(&'c Check);
+
+/// The names of one object so far. Each name's keyed 64-bit hash points at
+/// the first name with that hash: the table holds 16 bytes a name and never
+/// re-reads the names as it grows, so a million-member object costs little
+/// more per member than a small one. A hash met twice is settled by
+/// comparing the names themselves.
+struct Names<'de> {
+    first: HashMap<u64, usize, BuildHasherDefault<Prehashed>>,
+    names: Vec<Cow<'de, str>>,
+}
+
+impl<'de> Names<'de> {
+    /// Adds `name`; false if the object has it already.
+    fn insert<S: BuildHasher>(&mut self, keys: &S, name: Cow<'de, str>) -> bool {
+        match self.first.entry(keys.hash_one(name.as_ref())) {
+            Entry::Vacant(slot) => {
+                slot.insert(self.names.len());
+            }
+            Entry::Occupied(slot) => {
+                if self.names.get(*slot.get()) == Some(&name) {
+                    return false;
+                }
+                // Two different names with one 64-bit hash (keyed, so no
+                // input can aim for it): compare with every name.
+                if self.names.contains(&name) {
+                    return false;
+                }
+            }
+        }
+        self.names.push(name);
+        true
+    }
+}
+
+/// A hasher for keys that are hashes already.
+#[derive(Default)]
+struct Prehashed(u64);
+
+impl Hasher for Prehashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(*b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
 
 impl<'de> DeserializeSeed<'de> for Unique<'_> {
     type Value = ();
@@ -187,10 +250,13 @@ impl<'de> Visitor<'de> for Unique<'_> {
         Ok(())
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let mut names: HashSet<Cow<'de, str>> = HashSet::new();
+        let mut names = Names {
+            first: HashMap::default(),
+            names: Vec::new(),
+        };
         while let Some(Name(name)) = map.next_key::<Name<'de>>()? {
-            if !names.insert(name) {
-                self.0.set(true);
+            if !names.insert(&self.0.keys, name) {
+                self.0.repeated.set(true);
                 return Err(de::Error::custom("a member name is repeated"));
             }
             map.next_value_seed(self)?;
@@ -270,6 +336,31 @@ mod tests {
             "{e}"
         );
         assert!(check_document(r#"{"a":1} x"#).is_err());
+    }
+
+    /// Names whose hashes collide are still told apart by their text.
+    #[test]
+    fn colliding_hashes_are_settled_by_the_names() {
+        #[derive(Default)]
+        struct Constant;
+        impl Hasher for Constant {
+            fn finish(&self) -> u64 {
+                7
+            }
+            fn write(&mut self, _: &[u8]) {}
+        }
+        let all_collide = BuildHasherDefault::<Constant>::default();
+        let mut names = Names {
+            first: HashMap::default(),
+            names: Vec::new(),
+        };
+        for n in ["a", "b", "c"] {
+            assert!(names.insert(&all_collide, Cow::Borrowed(n)), "{n}");
+        }
+        for n in ["a", "b", "c"] {
+            assert!(!names.insert(&all_collide, Cow::Borrowed(n)), "{n}");
+        }
+        assert!(names.insert(&all_collide, Cow::Owned("d".into())));
     }
 
     #[test]
