@@ -3,7 +3,9 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use konaplate_crypto::{CryptoKeyId, KeyEntry, KeyMaterial, Keyring, SymmetricKey, ContentEncryption};
+use konaplate_crypto::{
+    ContentEncryption, CryptoKeyId, KeyEntry, KeyMaterial, Keyring, SymmetricKey,
+};
 
 /// 2022-11-08 12:08:14.608 KST, the guide's sample time.
 pub fn now() -> SystemTime {

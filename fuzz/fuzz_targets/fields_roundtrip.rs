@@ -93,7 +93,9 @@ fuzz_target!(|input: (Json, Vec<Vec<Segment>>)| {
     let mut text = String::new();
     write(&doc, &mut text, 0);
     let paths: Vec<String> = paths.iter().take(4).map(|p| path(p)).collect();
-    let Ok(fields) = Fields::new(&paths) else { return };
+    let Ok(fields) = Fields::new(&paths) else {
+        return;
+    };
     let ring = common::keyring();
     let sealer = ring.sealer(&common::kid('B')).expect("a sealer");
     let opener = ring.opener(KeySelection::Named(common::kid('B')));
@@ -103,7 +105,9 @@ fuzz_target!(|input: (Json, Vec<Vec<Segment>>)| {
             assert_eq!(std::str::from_utf8(&back).expect("UTF-8"), text);
         }
         Err(e) if e.kind() == ErrorKind::InvalidJson => {
-            let other = fields.decrypt(text.as_bytes(), &opener).expect_err("refused both ways");
+            let other = fields
+                .decrypt(text.as_bytes(), &opener)
+                .expect_err("refused both ways");
             assert_eq!(other.kind(), ErrorKind::InvalidJson);
         }
         Err(_) => {}

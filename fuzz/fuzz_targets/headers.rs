@@ -4,7 +4,9 @@
 //! body. Never a panic; what verifies round-trips through its own pairs.
 mod common;
 use arbitrary::Arbitrary;
-use konaplate_crypto::{HeaderName, ProjectSecret, TimeZone, TokenSigner, VerifyOptions, verify_request};
+use konaplate_crypto::{
+    HeaderName, ProjectSecret, TimeZone, TokenSigner, VerifyOptions, verify_request,
+};
 use libfuzzer_sys::fuzz_target;
 
 #[derive(Arbitrary, Debug)]
@@ -21,7 +23,11 @@ fuzz_target!(|input: (Vec<(Name, String)>, Vec<u8>)| {
             let name = match name {
                 Name::Known(i, lower) => {
                     let n = HeaderName::ALL[usize::from(i) % HeaderName::ALL.len()].as_str();
-                    if lower { n.to_ascii_lowercase() } else { n.to_owned() }
+                    if lower {
+                        n.to_ascii_lowercase()
+                    } else {
+                        n.to_owned()
+                    }
                 }
                 Name::Other(s) => s,
             };
@@ -29,7 +35,9 @@ fuzz_target!(|input: (Vec<(Name, String)>, Vec<u8>)| {
         })
         .collect();
     let signer = TokenSigner::new(&ProjectSecret::from("fuzz secret"));
-    let Ok(jst) = TimeZone::fixed("JST", 9 * 3600) else { return };
+    let Ok(jst) = TimeZone::fixed("JST", 9 * 3600) else {
+        return;
+    };
     let options = VerifyOptions::default().with_extra_zone(jst);
     let pairs = headers.iter().map(|(n, v)| (n.as_str(), v.as_str()));
     if let Ok(parsed) = verify_request(pairs, &body, &signer, common::now(), &options) {

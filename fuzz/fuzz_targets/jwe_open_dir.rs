@@ -5,7 +5,9 @@ use konaplate_crypto::{KeySelection, peek_header};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     let ring = common::keyring();
     let _ = peek_header(text);
     for selection in [

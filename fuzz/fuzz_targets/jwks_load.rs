@@ -4,7 +4,9 @@ use konaplate_crypto::Keyring;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     if let Ok(ring) = Keyring::from_jwks(text) {
         assert!(!ring.is_empty());
         for entry in ring.iter() {

@@ -9,7 +9,9 @@ fuzz_target!(|input: (String, String, String)| {
         let _ = table.find(&method, &path);
         for route in table.iter() {
             if !route.template().contains('{') {
-                let found = table.find(route.method(), route.template()).expect("its own route");
+                let found = table
+                    .find(route.method(), route.template())
+                    .expect("its own route");
                 assert_eq!(found.route().template(), route.template());
             }
         }
