@@ -304,12 +304,12 @@ fn tampering_with_the_response_is_refused() {
     );
 }
 
-/// A client of the same project that names no key.
-fn keyless(routes: RouteTable) -> Client {
+/// A client of the same project, holding `keys`, that names no key.
+fn keyless(routes: RouteTable, keys: Keyring) -> Client {
     Client::new(
         AspId::parse("000170000002000").unwrap(),
         TokenSigner::new(&ProjectSecret::from("sandbox secret")),
-        SharedKeyring::new(ring(&['a'])),
+        SharedKeyring::new(keys),
         routes,
     )
 }
@@ -317,7 +317,8 @@ fn keyless(routes: RouteTable) -> Client {
 #[test]
 fn a_route_that_needs_a_key_refuses_a_request_that_names_none() {
     let s = sides(routes());
-    let keyless_client = keyless(routes()).access_key(AccessKey::parse(&"K".repeat(40)).unwrap());
+    let keyless_client =
+        keyless(routes(), ring(&['a'])).access_key(AccessKey::parse(&"K".repeat(40)).unwrap());
     let now = SystemTime::now();
     let request = keyless_client.prepare("POST", CANCEL, BODY, now).unwrap();
     assert_eq!(
@@ -327,7 +328,7 @@ fn a_route_that_needs_a_key_refuses_a_request_that_names_none() {
         Error::MissingHeader(HeaderName::CryptoKeyId)
     );
     // An enveloped request cannot even be prepared without a key.
-    let e = keyless(routes_with_envelope())
+    let e = keyless(routes_with_envelope(), ring(&['a']))
         .prepare("POST", "/api/v1/cards/1/pan", b"{}", now)
         .unwrap_err();
     assert_eq!(e, Error::MissingHeader(HeaderName::CryptoKeyId));
@@ -343,8 +344,10 @@ fn a_route_that_needs_a_key_refuses_a_request_that_names_none() {
 #[test]
 fn a_callback_without_a_key_id_uses_the_first_issued_key() {
     let s = sides(routes());
-    // The platform's callback: no access key, no crypto key id.
-    let platform = keyless(routes());
+    // The platform's callback: no access key, no crypto key id; it holds
+    // the provider's first-issued key.
+    let first = s.server_keys.load().callback_key().unwrap().clone();
+    let platform = keyless(routes(), Keyring::from_entries(vec![first]).unwrap());
     let now = SystemTime::now();
     let request = platform.prepare("POST", CANCEL, BODY, now).unwrap();
     assert!(request.headers().access_key().is_none());
@@ -360,6 +363,11 @@ fn a_callback_without_a_key_id_uses_the_first_issued_key() {
         .map(|(_, v)| v.to_owned())
         .collect();
     assert_eq!(named, [kid('a').to_string()]);
+    // The platform opens the answer with the key the response names.
+    let clear = platform
+        .finish(&request, response.header_pairs(), response.body())
+        .unwrap();
+    assert_eq!(&clear[..], RESPONSE);
 }
 
 #[test]

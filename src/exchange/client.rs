@@ -11,6 +11,7 @@ use crate::error::{Error, Result};
 use crate::header_name::HeaderName;
 use crate::headers::{HeaderBuilder, RequestHeaders};
 use crate::ids::{AccessKey, AspId, CryptoKeyId};
+use crate::jwe::KeySelection;
 use crate::keyring::{Keyring, SharedKeyring};
 use crate::routes::{RouteMatch, RouteTable};
 use crate::time::TimeZone;
@@ -130,7 +131,9 @@ impl Client {
     /// The clear body of the response to `request`: its
     /// `X-KM-Correlation-Id` must be the request's (and its
     /// `X-KM-Crypto-Key-Id`, if any, the request's); the body is opened as the
-    /// route says with the key the request named.
+    /// route says with the key the request named. A request that named no
+    /// key (a callback) is answered under the key the response names, else
+    /// the first-issued key.
     pub fn finish<'a, I>(
         &self,
         request: &PreparedRequest,
@@ -162,19 +165,22 @@ impl Client {
         if correlation_id != *request.headers.correlation_id() {
             return Err(Error::CorrelationIdMismatch);
         }
-        let sent_key = request.headers.crypto_key_id();
-        if let Some(named) = key_id {
-            let named = CryptoKeyId::parse(named)?;
-            if Some(&named) != sent_key {
+        let named = key_id.map(CryptoKeyId::parse).transpose()?;
+        let selection = match (request.headers.crypto_key_id(), named) {
+            (Some(sent), Some(named)) if named != *sent => {
                 return Err(Error::KeyIdMismatch {
-                    expected: sent_key.map(ToString::to_string).unwrap_or_default(),
+                    expected: sent.to_string(),
                 });
             }
-        }
+            (Some(sent), _) => KeySelection::Named(*sent),
+            // A request that named no key (a callback): the key the response
+            // names, else the first-issued key.
+            (None, named) => KeySelection::for_callback(named),
+        };
         unprotect_response(
             request.route.route().response(),
             &request.keyring,
-            sent_key,
+            selection,
             body,
         )
     }

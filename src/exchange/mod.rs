@@ -97,18 +97,17 @@ fn protect_response(
     }
 }
 
-/// The clear response body, opened with the key the request named.
+/// The clear response body, opened with the key `selection` picks.
 fn unprotect_response(
     protection: &ResponseProtection,
     ring: &Keyring,
-    key_id: Option<&CryptoKeyId>,
+    selection: KeySelection,
     body: &[u8],
 ) -> Result<Zeroizing<Vec<u8>>> {
-    let opener = || Ok::<_, Error>(ring.opener(KeySelection::Named(*need_key(key_id)?)));
     match protection {
         ResponseProtection::Plain => Ok(Zeroizing::new(body.to_vec())),
-        ResponseProtection::Envelope => open_envelope(body, &opener()?),
-        ResponseProtection::Fields(fields) => fields.decrypt(body, &opener()?),
+        ResponseProtection::Envelope => open_envelope(body, &ring.opener(selection)),
+        ResponseProtection::Fields(fields) => fields.decrypt(body, &ring.opener(selection)),
     }
 }
 
