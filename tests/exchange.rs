@@ -327,8 +327,10 @@ fn a_route_that_needs_a_key_refuses_a_request_that_names_none() {
             .unwrap_err(),
         Error::MissingHeader(HeaderName::CryptoKeyId)
     );
-    // An enveloped request cannot even be prepared without a key.
+    // An enveloped request (not a callback: it sends an access key) cannot
+    // even be prepared without a key.
     let e = keyless(routes_with_envelope(), ring(&['a']))
+        .access_key(AccessKey::parse(&"K".repeat(40)).unwrap())
         .prepare("POST", "/api/v1/cards/1/pan", b"{}", now)
         .unwrap_err();
     assert_eq!(e, Error::MissingHeader(HeaderName::CryptoKeyId));
@@ -368,6 +370,28 @@ fn a_callback_without_a_key_id_uses_the_first_issued_key() {
         .finish(&request, response.header_pairs(), response.body())
         .unwrap();
     assert_eq!(&clear[..], RESPONSE);
+    // An enveloped callback is sealed under the first-issued key both ways.
+    let s = sides(routes_with_envelope());
+    let first = s.server_keys.load().callback_key().unwrap().clone();
+    let platform = keyless(
+        routes_with_envelope(),
+        Keyring::from_entries(vec![first]).unwrap(),
+    );
+    let path = "/api/v1/cards/9/pan";
+    let request = platform
+        .prepare("POST", path, br#"{"pin":"0000"}"#, now)
+        .unwrap();
+    assert!(request.headers().crypto_key_id().is_none());
+    let accepted = s
+        .server
+        .accept("POST", path, request.header_pairs(), request.body(), now)
+        .unwrap();
+    assert_eq!(accepted.body(), br#"{"pin":"0000"}"#);
+    let response = s.server.respond(&accepted, b"{}").unwrap();
+    let clear = platform
+        .finish(&request, response.header_pairs(), response.body())
+        .unwrap();
+    assert_eq!(&clear[..], b"{}");
 }
 
 #[test]

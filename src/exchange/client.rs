@@ -91,12 +91,14 @@ impl Client {
     ) -> Result<PreparedRequest> {
         let route = self.routes.find(method, path)?;
         let keyring = self.keys.load();
-        let sent = protect_request(
-            route.route().request(),
-            &keyring,
-            self.key_id.as_ref(),
-            body,
-        )?;
+        // A callback (no access key) that names no key uses the first-issued
+        // key, as the server's `accept` does.
+        let key_id = self.key_id.or_else(|| {
+            (!self.builder.sends_access_key())
+                .then(|| keyring.callback_key().map(|e| *e.id()))
+                .flatten()
+        });
+        let sent = protect_request(route.route().request(), &keyring, key_id.as_ref(), body)?;
         let headers = self.builder.build(&self.signer, &self.ids, &sent, now)?;
         Ok(PreparedRequest {
             route,

@@ -45,6 +45,11 @@ impl HeaderBuilder {
         self
     }
 
+    /// Whether `X-KM-Access-Key` is sent (it is not on callbacks).
+    pub(crate) fn sends_access_key(&self) -> bool {
+        self.access_key.is_some()
+    }
+
     /// Writes times in `zone`.
     #[must_use]
     pub fn zone(mut self, zone: TimeZone) -> HeaderBuilder {
