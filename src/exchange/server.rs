@@ -41,7 +41,7 @@ impl Server {
 
     /// Verifies with `options`.
     #[must_use]
-    pub fn verify_options(mut self, options: VerifyOptions) -> Server {
+    pub fn with_verify_options(mut self, options: VerifyOptions) -> Server {
         self.options = options;
         self
     }
