@@ -5,7 +5,7 @@
 
 // Layers, each importing only those before it:
 // error (and header_name) -> ids, time, secret, correlation, token
-// -> headers -> jwe::enc, jwe::alg -> keys -> jwe (sealer, opener)
+// -> headers, replay -> jwe::enc, jwe::alg -> keys -> jwe (sealer, opener)
 // -> keyring -> fields, envelope -> routes -> exchange.
 // Every module is private; the crate root re-exports one path per type.
 
