@@ -4,7 +4,7 @@
 #![deny(unreachable_pub)]
 
 // Layers, each importing only those before it:
-// error (and header_name) -> ids, time, secret, correlation, token
+// error (and header_name) -> json, ids, time, secret, correlation, token
 // -> headers, replay -> jwe::enc, jwe::alg -> keys -> jwe (sealer, opener)
 // -> keyring -> fields, envelope -> routes -> exchange.
 // Every module is private; the crate root re-exports one path per type.
