@@ -5,9 +5,9 @@
 use std::time::{Duration, SystemTime};
 
 use konaplate_crypto::{
-    AccessKey, AspId, Client, ContentEncryption, CryptoKeyId, Error, ErrorKind, HeaderName,
-    KeyEntry, Keyring, ProjectSecret, RouteTable, Server, SharedKeyring, TokenSigner,
-    generate_jwks,
+    AcceptedRequest, AccessKey, AspId, Client, ContentEncryption, CryptoKeyId, Error, ErrorKind,
+    HeaderName, KeyEntry, Keyring, PreparedRequest, ProjectSecret, RouteTable, Server,
+    SharedKeyring, TokenSigner, generate_jwks,
 };
 
 const CANCEL: &str = "/api/v1/card/delivery/cancel";
@@ -77,6 +77,16 @@ fn sides(routes: RouteTable) -> Sides {
         server: Server::new(signer, server_keys.clone(), routes),
         server_keys,
     }
+}
+
+/// The seed request, prepared by the client and accepted by the server.
+fn seed_request(s: &Sides, now: SystemTime) -> (PreparedRequest, AcceptedRequest) {
+    let request = s.client.prepare("POST", CANCEL, BODY, now).unwrap();
+    let accepted = s
+        .server
+        .accept("POST", CANCEL, request.header_pairs(), BODY, now)
+        .unwrap();
+    (request, accepted)
 }
 
 fn pairs(v: &[(String, String)]) -> impl Iterator<Item = (&str, &str)> {
@@ -251,11 +261,7 @@ fn tampering_with_the_request_is_refused() {
 fn tampering_with_the_response_is_refused() {
     let s = sides(routes());
     let now = SystemTime::now();
-    let request = s.client.prepare("POST", CANCEL, BODY, now).unwrap();
-    let accepted = s
-        .server
-        .accept("POST", CANCEL, request.header_pairs(), BODY, now)
-        .unwrap();
+    let (request, accepted) = seed_request(&s, now);
     let response = s.server.respond(&accepted, RESPONSE).unwrap();
     let headers = owned(response.header_pairs());
     let finish = |h: &[(String, String)], body: &[u8]| {
@@ -398,11 +404,7 @@ fn a_callback_without_a_key_id_uses_the_first_issued_key() {
 fn keys_rotated_between_accept_and_respond_do_not_fail_the_request() {
     let s = sides(routes());
     let now = SystemTime::now();
-    let request = s.client.prepare("POST", CANCEL, BODY, now).unwrap();
-    let accepted = s
-        .server
-        .accept("POST", CANCEL, request.header_pairs(), BODY, now)
-        .unwrap();
+    let (request, accepted) = seed_request(&s, now);
     // Key 'a' is retired while the handler runs: the accepted request keeps
     // the keyring it was accepted with.
     s.server_keys.rotate(ring(&['b']));
