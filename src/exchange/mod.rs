@@ -57,10 +57,13 @@ fn protect_request(
 ) -> Result<Vec<u8>> {
     match protection {
         RequestProtection::Plain => Ok(body.to_vec()),
-        RequestProtection::Envelope => {
-            Ok(seal_envelope(body, &ring.sealer(need_key(key_id)?)?)?.into_bytes())
-        }
+        RequestProtection::Envelope => sealed_envelope(ring, key_id, body),
     }
+}
+
+/// `body` sealed into `{"encData":"<JWE>"}` under the named key.
+fn sealed_envelope(ring: &Keyring, key_id: Option<&CryptoKeyId>, body: &[u8]) -> Result<Vec<u8>> {
+    Ok(seal_envelope(body, &ring.sealer(need_key(key_id)?)?)?.into_bytes())
 }
 
 /// The clear request body, opened with the named key.
@@ -88,9 +91,7 @@ fn protect_response(
 ) -> Result<Vec<u8>> {
     match protection {
         ResponseProtection::Plain => Ok(body.to_vec()),
-        ResponseProtection::Envelope => {
-            Ok(seal_envelope(body, &ring.sealer(need_key(key_id)?)?)?.into_bytes())
-        }
+        ResponseProtection::Envelope => sealed_envelope(ring, key_id, body),
         ResponseProtection::Fields(fields) => {
             fields.encrypt(body, &ring.sealer(need_key(key_id)?)?)
         }

@@ -205,7 +205,7 @@ impl RsaPrivateKey {
 
     /// From a DER PKCS#1 RSAPrivateKey.
     pub fn from_pkcs1_der(der: &[u8]) -> Result<RsaPrivateKey> {
-        check_pkcs1_private(der)?;
+        // Wrapped as PKCS#8 for AWS-LC; `from_pkcs8_der` checks the PKCS#1 inside.
         let bad = |_| malformed("not a DER RSA private key");
         let pkcs8 = Zeroizing::new(
             pkcs8::PrivateKeyInfoRef {
