@@ -1,9 +1,14 @@
-//! The JWE compact serialization (RFC 7516 section 7.1), parsed strictly:
+//! The JWE compact serialization (RFC 7516 section 7.1), read strictly:
 //! five base64url parts (no padding, canonical), a header on the allow-list,
 //! a 96-bit IV and a 128-bit tag, within size limits.
+//!
+//! The parts are located once and decoded where they are used: IV and tag
+//! onto the stack, the ciphertext straight into the caller's buffer, where
+//! it is decrypted in place.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use zeroize::Zeroize as _;
 
 use crate::error::{Error, Result};
 use crate::jwe::enc::aes_gcm::{IV_LEN, TAG_LEN};
@@ -16,15 +21,19 @@ pub const MAX_COMPACT_LEN: usize = 16 << 20;
 /// Largest protected header accepted, in base64url characters.
 pub const MAX_HEADER_LEN: usize = 4096;
 
-/// A received JWE, its parts decoded.
-pub(crate) struct Parsed<'a> {
+/// Characters of unpadded base64url for `n` bytes.
+pub(crate) const fn b64_len(n: usize) -> usize {
+    n / 3 * 4 + [0, 2, 3][n % 3]
+}
+
+/// The five parts of a received JWE, as text, not yet decoded.
+pub(crate) struct Parts<'a> {
     /// The header exactly as received: the AAD.
-    pub(crate) header_b64: &'a str,
-    pub(crate) header: ProtectedHeader,
-    pub(crate) encrypted_key: Vec<u8>,
-    pub(crate) iv: [u8; IV_LEN],
-    pub(crate) ciphertext: Vec<u8>,
-    pub(crate) tag: [u8; TAG_LEN],
+    pub(crate) header: &'a str,
+    encrypted_key: &'a str,
+    iv: &'a str,
+    ciphertext: &'a str,
+    tag: &'a str,
 }
 
 fn malformed(reason: impl Into<String>) -> Error {
@@ -33,25 +42,35 @@ fn malformed(reason: impl Into<String>) -> Error {
     }
 }
 
+fn not_base64(what: &str) -> Error {
+    malformed(format!("the {what} is not unpadded base64url"))
+}
+
 fn decode(part: &str, what: &str) -> Result<Vec<u8>> {
-    URL_SAFE_NO_PAD
-        .decode(part)
-        .map_err(|_| malformed(format!("the {what} is not unpadded base64url")))
+    URL_SAFE_NO_PAD.decode(part).map_err(|_| not_base64(what))
 }
 
-/// A part that must decode to exactly `N` bytes (the IV, the tag).
+/// A part that must decode to exactly `N` bytes (the IV, the tag), decoded
+/// onto the stack.
 fn decode_fixed<const N: usize>(part: &str, what: &str) -> Result<[u8; N]> {
+    let mut out = [0u8; N];
+    if part.len() == b64_len(N) {
+        // Unpadded base64 of exactly N bytes needs no room beyond N.
+        return match URL_SAFE_NO_PAD.decode_slice(part, &mut out) {
+            Ok(n) if n == N => Ok(out),
+            _ => Err(not_base64(what)),
+        };
+    }
     let bytes = decode(part, what)?;
-    bytes.as_slice().try_into().map_err(|_| {
-        malformed(format!(
-            "the {what} is {} bits; AES-GCM in JWE uses {}",
-            bytes.len() * 8,
-            N * 8
-        ))
-    })
+    Err(malformed(format!(
+        "the {what} is {} bits; AES-GCM in JWE uses {}",
+        bytes.len() * 8,
+        N * 8
+    )))
 }
 
-pub(crate) fn parse(compact: &str, max_len: usize) -> Result<Parsed<'_>> {
+/// Splits a compact JWE into its five parts, checking only sizes and count.
+pub(crate) fn split(compact: &str, max_len: usize) -> Result<Parts<'_>> {
     if compact.len() > max_len {
         return Err(Error::TooLarge {
             what: "JWE",
@@ -59,7 +78,7 @@ pub(crate) fn parse(compact: &str, max_len: usize) -> Result<Parsed<'_>> {
         });
     }
     let mut parts = compact.split('.');
-    let (Some(h), Some(k), Some(iv), Some(ct), Some(tag), None) = (
+    let (Some(header), Some(encrypted_key), Some(iv), Some(ciphertext), Some(tag), None) = (
         parts.next(),
         parts.next(),
         parts.next(),
@@ -71,23 +90,69 @@ pub(crate) fn parse(compact: &str, max_len: usize) -> Result<Parsed<'_>> {
             "expected five '.'-separated parts (compact serialization)",
         ));
     };
-    if h.len() > MAX_HEADER_LEN {
+    if header.len() > MAX_HEADER_LEN {
         return Err(Error::TooLarge {
             what: "JWE protected header",
             limit: MAX_HEADER_LEN,
         });
     }
-    let header = ProtectedHeader::parse(&decode(h, "protected header")?)?;
-    let encrypted_key = decode(k, "encrypted key")?;
-    let iv = decode_fixed::<IV_LEN>(iv, "IV")?;
-    let ciphertext = decode(ct, "ciphertext")?;
-    let tag = decode_fixed::<TAG_LEN>(tag, "tag")?;
-    Ok(Parsed {
-        header_b64: h,
+    Ok(Parts {
         header,
         encrypted_key,
         iv,
         ciphertext,
         tag,
     })
+}
+
+impl Parts<'_> {
+    /// Decodes and parses the protected header.
+    pub(crate) fn parse_header(&self) -> Result<ProtectedHeader> {
+        ProtectedHeader::parse(&decode(self.header, "protected header")?)
+    }
+
+    pub(crate) fn encrypted_key(&self) -> Result<Vec<u8>> {
+        decode(self.encrypted_key, "encrypted key")
+    }
+
+    pub(crate) fn iv(&self) -> Result<[u8; IV_LEN]> {
+        decode_fixed(self.iv, "IV")
+    }
+
+    pub(crate) fn tag(&self) -> Result<[u8; TAG_LEN]> {
+        decode_fixed(self.tag, "tag")
+    }
+
+    /// Characters of the ciphertext part: a bound on its decoded size.
+    pub(crate) fn ciphertext_len(&self) -> usize {
+        self.ciphertext.len()
+    }
+
+    /// Appends the decoded ciphertext to `out`; returns where it starts. On
+    /// failure `out` is as it was.
+    pub(crate) fn ciphertext_into(&self, out: &mut Vec<u8>) -> Result<usize> {
+        let start = out.len();
+        let room = self.ciphertext.len() / 4 * 3 + 2;
+        out.resize(start.saturating_add(room), 0);
+        match URL_SAFE_NO_PAD
+            .decode_slice(self.ciphertext, out.get_mut(start..).unwrap_or_default())
+        {
+            Ok(n) => {
+                out.truncate(start + n);
+                Ok(start)
+            }
+            Err(_) => {
+                wipe_from(out, start);
+                Err(not_base64("ciphertext"))
+            }
+        }
+    }
+}
+
+/// Wipes and drops everything in `buf` from `start` on.
+pub(crate) fn wipe_from(buf: &mut Vec<u8>, start: usize) {
+    if let Some(tail) = buf.get_mut(start..) {
+        tail.zeroize();
+    }
+    buf.truncate(start);
 }

@@ -1,6 +1,7 @@
 //! The JWE protected header: parsed strictly, against the allow-list.
 
 use crate::error::{Error, Result, quoted};
+use crate::ids::CryptoKeyId;
 use crate::json;
 use crate::jwe::alg::KeyManagement;
 use crate::jwe::enc::ContentEncryption;
@@ -10,9 +11,46 @@ use crate::jwe::enc::ContentEncryption;
 pub struct ProtectedHeader {
     alg: KeyManagement,
     enc: ContentEncryption,
-    kid: Option<String>,
-    cty: Option<String>,
+    kid: Option<Text>,
+    cty: Option<Text>,
 }
+
+/// A header string. The ones this crate writes itself (a KONA key id,
+/// `json`) are held without allocating.
+#[derive(Clone, Debug)]
+enum Text {
+    Json,
+    Id(CryptoKeyId),
+    Other(Box<str>),
+}
+
+impl Text {
+    fn as_str(&self) -> &str {
+        match self {
+            Text::Json => "json",
+            Text::Id(id) => id.as_str(),
+            Text::Other(s) => s,
+        }
+    }
+
+    fn new(s: &str) -> Text {
+        if s == "json" {
+            return Text::Json;
+        }
+        match CryptoKeyId::parse(s) {
+            Ok(id) => Text::Id(id),
+            Err(_) => Text::Other(s.into()),
+        }
+    }
+}
+
+impl PartialEq for Text {
+    fn eq(&self, other: &Text) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for Text {}
 
 impl ProtectedHeader {
     /// `alg`: how the content key is agreed.
@@ -25,15 +63,31 @@ impl ProtectedHeader {
     }
     /// `kid`, if present (any string: not necessarily a KONA key id).
     pub fn kid(&self) -> Option<&str> {
-        self.kid.as_deref()
+        self.kid.as_ref().map(Text::as_str)
     }
     /// `cty`, if present. `json` marks a field whose plaintext is JSON text.
     pub fn cty(&self) -> Option<&str> {
-        self.cty.as_deref()
+        self.cty.as_ref().map(Text::as_str)
     }
     /// Whether `cty` says the plaintext is JSON text of any type (`json`).
     pub fn is_json(&self) -> bool {
-        self.cty.as_deref() == Some("json")
+        matches!(self.cty, Some(Text::Json))
+    }
+
+    /// A header this crate wrote itself, recognised by its exact text: no
+    /// decoding or JSON needed.
+    pub(crate) fn known(
+        alg: KeyManagement,
+        enc: ContentEncryption,
+        kid: Option<CryptoKeyId>,
+        json: bool,
+    ) -> ProtectedHeader {
+        ProtectedHeader {
+            alg,
+            enc,
+            kid: kid.map(Text::Id),
+            cty: json.then_some(Text::Json),
+        }
     }
 
     /// Parses the decoded header bytes.
@@ -60,13 +114,13 @@ impl ProtectedHeader {
                 if json::kind(value) != json::Kind::String {
                     return Err(malformed(&format!("'{}' is not a string", quoted(name))));
                 }
-                json::string_content(value).map(|s| s.into_owned())
+                json::string_content(value)
             };
             match name.as_ref() {
                 "alg" => alg = Some(string()?),
                 "enc" => enc = Some(string()?),
-                "kid" => kid = Some(string()?),
-                "cty" => cty = Some(string()?),
+                "kid" => kid = Some(Text::new(&string()?)),
+                "cty" => cty = Some(Text::new(&string()?)),
                 "zip" => {
                     return Err(Error::UnsupportedJwe {
                         reason: "compression (zip) is not supported".into(),

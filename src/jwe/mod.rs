@@ -33,6 +33,8 @@ use zeroize::Zeroizing;
 
 pub use alg::KeyManagement;
 pub use compact::{MAX_COMPACT_LEN, MAX_HEADER_LEN};
+
+use compact::b64_len;
 pub use enc::ContentEncryption;
 pub use header::ProtectedHeader;
 
@@ -146,6 +148,27 @@ impl Sealer {
         content: ContentType,
         rng: &mut R,
     ) -> Result<String> {
+        let mut out = Vec::new();
+        self.seal_into(plaintext, content, rng, &mut out)?;
+        if plaintext.len() > 4096 {
+            // The room the ciphertext took goes back (a move of pages for
+            // a large buffer, not a copy).
+            out.shrink_to_fit();
+        }
+        // Base64url and dots: always ASCII. The fallback is never taken.
+        Ok(String::from_utf8(out)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
+    }
+
+    /// Appends the JWE of `plaintext` to `out` (ASCII). On failure `out`
+    /// is as it was.
+    pub(crate) fn seal_into<R: CryptoRng + ?Sized>(
+        &self,
+        plaintext: &[u8],
+        content: ContentType,
+        rng: &mut R,
+        out: &mut Vec<u8>,
+    ) -> Result<()> {
         let json = content == ContentType::Json;
         let mut iv = [0u8; IV_LEN];
         match &self.kind {
@@ -156,26 +179,24 @@ impl Sealer {
                 } else {
                     &key.headers.plain
                 };
-                let len = compact_len(header, 0, plaintext.len());
-                self.check_len(len)?;
+                self.check_len(header, 0, plaintext.len())?;
                 rng.fill_bytes(&mut iv);
-                assemble(header, &[], &key.cipher, &iv, plaintext, len)
+                assemble(header, &[], &key.cipher, &iv, plaintext, out)
             }
             SealerKind::RsaOaep256 { key, enc } => {
                 let header = alg::rsa_oaep::header_b64(*enc, json);
-                let len = compact_len(header, key.wrapped_len(), plaintext.len());
-                self.check_len(len)?;
+                self.check_len(header, key.wrapped_len(), plaintext.len())?;
                 let (cipher, wrapped) = alg::rsa_oaep::new_content_key(key, *enc, rng)?;
                 rng.fill_bytes(&mut iv);
-                assemble(header, &wrapped, &cipher, &iv, plaintext, len)
+                assemble(header, &wrapped, &cipher, &iv, plaintext, out)
             }
         }
     }
 }
 
 impl Sealer {
-    fn check_len(&self, len: usize) -> Result<()> {
-        if len > self.max_len {
+    fn check_len(&self, header_b64: &str, encrypted_key: usize, plaintext: usize) -> Result<()> {
+        if compact_len(header_b64, encrypted_key, plaintext) > self.max_len {
             return Err(Error::TooLarge {
                 what: "JWE the plaintext would make",
                 limit: self.max_len,
@@ -183,11 +204,6 @@ impl Sealer {
         }
         Ok(())
     }
-}
-
-/// Characters of unpadded base64url for `n` bytes.
-const fn b64_len(n: usize) -> usize {
-    n / 3 * 4 + [0, 2, 3][n % 3]
 }
 
 /// The exact length of a compact JWE: header, encrypted key, IV,
@@ -202,28 +218,54 @@ fn compact_len(header_b64: &str, encrypted_key: usize, plaintext: usize) -> usiz
         .saturating_add(4)
 }
 
-/// Encrypts `plaintext` and writes the five compact parts (`len` bytes).
+/// Encrypts `plaintext` and appends the five compact parts to `out`, in
+/// one buffer: the plaintext is copied past the end of the JWE's room,
+/// encrypted there in place, encoded into the room, and cut off. What is
+/// cut off is ciphertext only; on failure it is wiped.
 fn assemble(
     header_b64: &str,
     encrypted_key: &[u8],
     cipher: &ContentCipher,
     iv: &[u8; IV_LEN],
     plaintext: &[u8],
-    len: usize,
-) -> Result<String> {
-    let mut buf = Zeroizing::new(plaintext.to_vec());
-    let tag = cipher.seal(iv, header_b64.as_bytes(), &mut buf)?;
-    let mut out = String::with_capacity(len);
-    out.push_str(header_b64);
-    out.push('.');
-    URL_SAFE_NO_PAD.encode_string(encrypted_key, &mut out);
-    out.push('.');
-    URL_SAFE_NO_PAD.encode_string(iv, &mut out);
-    out.push('.');
-    URL_SAFE_NO_PAD.encode_string(&*buf, &mut out);
-    out.push('.');
-    URL_SAFE_NO_PAD.encode_string(tag, &mut out);
-    Ok(out)
+    out: &mut Vec<u8>,
+) -> Result<()> {
+    let start = out.len();
+    let len = compact_len(header_b64, encrypted_key.len(), plaintext.len());
+    out.reserve(len.saturating_add(plaintext.len()));
+    out.extend_from_slice(header_b64.as_bytes());
+    out.push(b'.');
+    encode_onto(encrypted_key, out);
+    out.push(b'.');
+    encode_onto(iv, out);
+    out.push(b'.');
+    let ciphertext_at = out.len();
+    let end = start + len;
+    out.resize(end, b'.');
+    out.extend_from_slice(plaintext);
+    let (jwe, scratch) = out.split_at_mut(end);
+    let tag = match cipher.seal(iv, header_b64.as_bytes(), scratch) {
+        Ok(tag) => tag,
+        Err(e) => {
+            compact::wipe_from(out, start);
+            return Err(e);
+        }
+    };
+    let tag_at = ciphertext_at + b64_len(plaintext.len()) + 1;
+    let room = jwe.get_mut(ciphertext_at..).unwrap_or_default();
+    let (ciphertext_room, tag_room) = room.split_at_mut(tag_at - ciphertext_at);
+    // Both rooms are exactly the encoded length: these cannot fail.
+    let _ = URL_SAFE_NO_PAD.encode_slice(scratch, ciphertext_room);
+    let _ = URL_SAFE_NO_PAD.encode_slice(tag, tag_room);
+    out.truncate(end);
+    Ok(())
+}
+
+/// Appends the base64url of a short `bytes` to `out`.
+fn encode_onto(bytes: &[u8], out: &mut Vec<u8>) {
+    let at = out.len();
+    out.resize(at + b64_len(bytes.len()), 0);
+    let _ = URL_SAFE_NO_PAD.encode_slice(bytes, out.get_mut(at..).unwrap_or_default());
 }
 
 /// A decrypted JWE: its header and its plaintext (wiped on drop).
@@ -379,55 +421,120 @@ impl Opener {
         }
     }
 
+    /// The key a JWE must be opened with whatever its header says: the
+    /// named key, the callback key, or the one given. None when the header
+    /// decides (or the named key is not held).
+    fn expected_key(&self) -> Option<&KeyMaterial> {
+        match &self.source {
+            Source::Key(k) => Some(k),
+            Source::Keys { lookup, selection } => match selection {
+                KeySelection::Named(id) => lookup.key(id),
+                KeySelection::CallbackKey => lookup.callback_key().map(|(_, m)| m),
+                KeySelection::DangerousKidInMessage => None,
+            },
+        }
+    }
+
     /// Parses and decrypts one JWE compact string.
     pub fn open(&self, compact: &str) -> Result<Opened> {
-        let jwe = compact::parse(compact, self.max_len)?;
-        let key_management = jwe.header.alg();
-        if key_management == KeyManagement::RsaOaepSha1 && !self.allow_rsa_oaep_sha1 {
-            return Err(Error::UnsupportedJwe {
-                reason:
-                    "alg 'RSA-OAEP' (OAEP with SHA-1) is not on the allow-list (dir, RSA-OAEP-256)"
-                        .into(),
-            });
-        }
-        let material = self.resolve(jwe.header.kid())?;
-        let enc = jwe.header.enc();
+        let mut plaintext = Zeroizing::new(Vec::new());
+        let header = self.open_into(compact, &mut plaintext)?;
+        Ok(Opened { header, plaintext })
+    }
+
+    /// Decrypts one JWE, appending its plaintext to `out`. On failure `out`
+    /// is as it was (anything appended is wiped). If `out` has to grow, the
+    /// old allocation is freed unwiped: callers holding secrets in `out`
+    /// reserve first.
+    pub(crate) fn open_into(&self, compact: &str, out: &mut Vec<u8>) -> Result<ProtectedHeader> {
+        let parts = compact::split(compact, self.max_len)?;
+        // A header the expected key writes itself is known by its text: no
+        // decoding, no JSON, and its kid is that key's own.
+        let known = self
+            .expected_key()
+            .and_then(|m| recognise(m, parts.header).map(|h| (h, m)));
+        let (header, material) = match known {
+            Some(found) => found,
+            None => {
+                let header = parts.parse_header()?;
+                if header.alg() == KeyManagement::RsaOaepSha1 && !self.allow_rsa_oaep_sha1 {
+                    return Err(Error::UnsupportedJwe {
+                        reason: "alg 'RSA-OAEP' (OAEP with SHA-1) is not on the allow-list (dir, RSA-OAEP-256)"
+                            .into(),
+                    });
+                }
+                let material = self.resolve(header.kid())?;
+                (header, material)
+            }
+        };
+        let encrypted_key = parts.encrypted_key()?;
+        let iv = parts.iv()?;
+        let tag = parts.tag()?;
+        let enc = header.enc();
         let unwrapped;
-        let cipher = match key_management {
+        let cipher = match header.alg() {
             KeyManagement::Dir => {
                 let key = material.symmetric().ok_or_else(|| Error::KeyMismatch {
                     reason: "alg dir needs a symmetric key".into(),
                 })?;
-                alg::dir::content_cipher(&key.inner().cipher, enc, &jwe.encrypted_key)?
+                alg::dir::content_cipher(&key.inner().cipher, enc, &encrypted_key)?
             }
-            KeyManagement::RsaOaep256 | KeyManagement::RsaOaepSha1 => {
+            alg @ (KeyManagement::RsaOaep256 | KeyManagement::RsaOaepSha1) => {
                 let key = material.rsa_open_with().ok_or_else(|| Error::KeyMismatch {
-                    reason: format!("{} needs an RSA private key", key_management.name()),
+                    reason: format!("{} needs an RSA private key", alg.name()),
                 })?;
-                let oaep = if key_management == KeyManagement::RsaOaep256 {
+                let oaep = if alg == KeyManagement::RsaOaep256 {
                     Oaep::Sha256
                 } else {
                     Oaep::Sha1
                 };
-                unwrapped = alg::rsa_oaep::content_cipher(key, oaep, enc, &jwe.encrypted_key)?;
+                unwrapped = alg::rsa_oaep::content_cipher(key, oaep, enc, &encrypted_key)?;
                 &unwrapped
             }
         };
-        let plaintext = cipher.open(
-            &jwe.iv,
-            jwe.header_b64.as_bytes(),
-            &jwe.ciphertext,
-            &jwe.tag,
-        )?;
-        Ok(Opened {
-            header: jwe.header,
-            plaintext,
-        })
+        let at = parts.ciphertext_into(out)?;
+        let opened = cipher.open_in_place(
+            &iv,
+            parts.header.as_bytes(),
+            out.get_mut(at..).unwrap_or_default(),
+            &tag,
+        );
+        if let Err(e) = opened {
+            compact::wipe_from(out, at);
+            return Err(e);
+        }
+        Ok(header)
     }
+}
+
+/// The header `header_b64` is, if it is one `material` seals with itself.
+fn recognise(material: &KeyMaterial, header_b64: &str) -> Option<ProtectedHeader> {
+    if let Some(key) = material.symmetric() {
+        let headers = &key.inner().headers;
+        let json = if header_b64 == headers.plain {
+            false
+        } else if header_b64 == headers.json {
+            true
+        } else {
+            return None;
+        };
+        return Some(ProtectedHeader::known(
+            KeyManagement::Dir,
+            key.enc(),
+            key.kid().copied(),
+            json,
+        ));
+    }
+    material.rsa_open_with()?;
+    [ContentEncryption::A128Gcm, ContentEncryption::A256Gcm]
+        .into_iter()
+        .flat_map(|enc| [(enc, false), (enc, true)])
+        .find(|(enc, json)| alg::rsa_oaep::header_b64(*enc, *json) == header_b64)
+        .map(|(enc, json)| ProtectedHeader::known(KeyManagement::RsaOaep256, enc, None, json))
 }
 
 /// Reads the protected header of a JWE without decrypting it (for routing
 /// or logging; nothing in it is authenticated until [`Opener::open`]).
 pub fn peek_header(compact: &str) -> Result<ProtectedHeader> {
-    compact::parse(compact, MAX_COMPACT_LEN).map(|p| p.header)
+    compact::split(compact, MAX_COMPACT_LEN)?.parse_header()
 }

@@ -120,27 +120,21 @@ impl ContentCipher {
         Ok(tag.into())
     }
 
-    /// Decrypts `ciphertext` into a fresh buffer. On failure nothing is
-    /// returned and the buffer is wiped.
-    pub(crate) fn open(
+    /// Decrypts `buf` in place. On failure the caller gets only the error
+    /// (and wipes `buf`).
+    pub(crate) fn open_in_place(
         &self,
         iv: &[u8; IV_LEN],
         aad: &[u8],
-        ciphertext: &[u8],
+        buf: &mut [u8],
         tag: &[u8; TAG_LEN],
-    ) -> Result<Zeroizing<Vec<u8>>> {
+    ) -> Result<()> {
         let nonce = Nonce::from(*iv);
         let tag = Tag::from(*tag);
-        let mut buf = Zeroizing::new(ciphertext.to_vec());
         match self {
-            ContentCipher::A128(c) => {
-                c.decrypt_inout_detached(&nonce, aad, buf.as_mut_slice().into(), &tag)
-            }
-            ContentCipher::A256(c) => {
-                c.decrypt_inout_detached(&nonce, aad, buf.as_mut_slice().into(), &tag)
-            }
+            ContentCipher::A128(c) => c.decrypt_inout_detached(&nonce, aad, buf.into(), &tag),
+            ContentCipher::A256(c) => c.decrypt_inout_detached(&nonce, aad, buf.into(), &tag),
         }
-        .map_err(|_| Error::DecryptionFailed)?;
-        Ok(buf)
+        .map_err(|_| Error::DecryptionFailed)
     }
 }
