@@ -20,9 +20,12 @@
 use rand::CryptoRng;
 use zeroize::Zeroizing;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::json::{self, Kind};
-use crate::jwe::{ContentType, Opener, Sealer};
+use crate::jwe::{ContentType, Opened, Opener, Sealer};
+
+/// White space JSON allows around a value.
+const JSON_SPACE: &[char] = &[' ', '\t', '\n', '\r'];
 
 /// The member of the envelope that carries the JWE.
 pub const ENVELOPE_MEMBER: &str = "encData";
@@ -41,9 +44,22 @@ pub fn seal_envelope_with_rng<R: CryptoRng + ?Sized>(
     sealer: &Sealer,
     rng: &mut R,
 ) -> Result<String> {
-    let jwe = sealer.seal_with_rng(body, ContentType::Text, rng)?;
-    Ok(format!("{{\"{ENVELOPE_MEMBER}\":\"{jwe}\"}}"))
+    let mut out = Vec::new();
+    out.extend_from_slice(PREFIX.as_bytes());
+    sealer.seal_into(body, ContentType::Text, rng, &mut out)?;
+    out.extend_from_slice(SUFFIX.as_bytes());
+    if body.len() > 4096 {
+        out.shrink_to_fit();
+    }
+    // ASCII throughout. The fallback is never taken.
+    Ok(String::from_utf8(out)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
 }
+
+/// What an envelope holds before and after its JWE, written without white
+/// space.
+const PREFIX: &str = "{\"encData\":\"";
+const SUFFIX: &str = "\"}";
 
 /// Opens an envelope: a JSON object whose only member is `encData`, a string
 /// holding a compact JWE. Returns the original body's bytes.
@@ -61,6 +77,20 @@ pub fn open_envelope(envelope: &[u8], opener: &Opener) -> Result<Zeroizing<Vec<u
         });
     }
     let text = core::str::from_utf8(envelope).map_err(|_| invalid("not UTF-8"))?;
+    // The envelope as this crate and the platform write it: its JWE opens
+    // where it lies, without a JSON pass. Whatever else comes, or a JWE
+    // that does not parse there (a '"' or escape inside), takes the full
+    // reading below, which names the fault.
+    let plain = text
+        .trim_matches(JSON_SPACE)
+        .strip_prefix(PREFIX)
+        .and_then(|rest| rest.strip_suffix(SUFFIX));
+    if let Some(compact) = plain {
+        match opener.open(compact) {
+            Err(e) if e.kind() == ErrorKind::MalformedJwe => {}
+            done => return done.map(Opened::into_plaintext),
+        }
+    }
     // No whole-document check for repeated names: an envelope has exactly
     // one member, a string, so anything with a repeat is refused below.
     let root = json::parse_document(text)?;

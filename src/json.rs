@@ -3,7 +3,7 @@
 //! from, so a caller can replace some values and keep every other byte.
 
 use std::borrow::Cow;
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::collections::hash_map::{Entry, RandomState};
 use std::fmt;
@@ -63,7 +63,7 @@ pub(crate) struct Members<'a>(pub Vec<(Cow<'a, str>, &'a RawValue)>);
 
 /// A JSON string, borrowed where it has no escapes.
 #[derive(Deserialize)]
-struct Name<'a>(#[serde(borrow)] Cow<'a, str>);
+pub(crate) struct Name<'a>(#[serde(borrow)] pub(crate) Cow<'a, str>);
 
 impl<'de> Deserialize<'de> for Members<'de> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -125,59 +125,118 @@ pub(crate) fn member<'a>(raw: &'a RawValue, name: &str) -> Result<Option<&'a Raw
 }
 
 /// Checks a whole document in one linear pass: valid JSON, and no object
-/// anywhere in it repeats a member name (each object's names go into a hash
-/// set, so a wide object costs no more per member than a narrow one).
+/// anywhere in it repeats a member name (see [`NameStack`]: a wide object
+/// costs no more per member than a narrow one).
 pub(crate) fn check_document(doc: &str) -> Result<()> {
     let check = Check {
         repeated: Cell::new(false),
-        keys: RandomState::new(),
+        names: RefCell::new(NameStack::new()),
     };
-    let repeated = &check.repeated;
     let mut de = serde_json::Deserializer::from_str(doc);
-    Unique(&check)
-        .deserialize(&mut de)
-        .and_then(|()| de.end())
-        .map_err(|e| {
-            if repeated.get() {
-                Error::InvalidJson {
-                    reason: format!(
-                        "a member name is repeated in one object (line {} column {})",
-                        e.line(),
-                        e.column()
-                    ),
-                }
-            } else {
-                json_error(&e)
-            }
-        })
+    let result = Unique(&check).deserialize(&mut de).and_then(|()| de.end());
+    result.map_err(|e| check.error(&e))
 }
 
 /// What one document's check shares: the flag a repeat sets (so the caller
 /// tells a repeat from a syntax error by the flag, never by the error's
-/// text) and the keys of the name hashes.
-struct Check {
+/// text) and the names of the objects being read.
+struct Check<'de> {
     repeated: Cell<bool>,
+    names: RefCell<NameStack<'de>>,
+}
+
+impl Check<'_> {
+    fn error(&self, e: &serde_json::Error) -> Error {
+        if self.repeated.get() {
+            repeated_name(e)
+        } else {
+            json_error(e)
+        }
+    }
+}
+
+/// The error for a repeated member name, where `e` stopped the reading.
+pub(crate) fn repeated_name(e: &serde_json::Error) -> Error {
+    Error::InvalidJson {
+        reason: format!(
+            "a member name is repeated in one object (line {} column {})",
+            e.line(),
+            e.column()
+        ),
+    }
+}
+
+/// The member names of the objects open in a document, innermost last:
+/// one buffer for the whole document. A small object's names are compared
+/// directly; past [`NameStack::LINEAR`] names the object also keeps a table
+/// from each name's keyed 64-bit hash to the first name with that hash,
+/// which never re-reads the names as it grows, so a million-member object
+/// costs little more per member than a small one. A hash met twice is
+/// settled by comparing the names themselves.
+pub(crate) struct NameStack<'de> {
+    names: Vec<Cow<'de, str>>,
     keys: RandomState,
 }
 
-/// A value of any type whose objects, at any depth, repeat no member name.
-#[derive(Clone, Copy)]
-struct Unique<'c>(&'c Check);
-
-/// The names of one object so far. Each name's keyed 64-bit hash points at
-/// the first name with that hash: the table holds 16 bytes a name and never
-/// re-reads the names as it grows, so a million-member object costs little
-/// more per member than a small one. A hash met twice is settled by
-/// comparing the names themselves.
-struct Names<'de> {
-    first: HashMap<u64, usize, BuildHasherDefault<Prehashed>>,
-    names: Vec<Cow<'de, str>>,
+/// One open object of a [`NameStack`].
+pub(crate) struct Scope {
+    base: usize,
+    hashed: Option<HashMap<u64, usize, BuildHasherDefault<Prehashed>>>,
 }
 
-impl<'de> Names<'de> {
-    /// Adds `name`; false if the object has it already.
-    fn insert<S: BuildHasher>(&mut self, keys: &S, name: Cow<'de, str>) -> bool {
-        match self.first.entry(keys.hash_one(name.as_ref())) {
+impl<'de> NameStack<'de> {
+    /// Names an object holds before it hashes them.
+    const LINEAR: usize = 16;
+
+    pub(crate) fn new() -> NameStack<'de> {
+        NameStack {
+            names: Vec::new(),
+            keys: RandomState::new(),
+        }
+    }
+
+    /// Opens an object nested in the ones open.
+    pub(crate) fn open(&self) -> Scope {
+        Scope {
+            base: self.names.len(),
+            hashed: None,
+        }
+    }
+
+    /// Adds `name` to the innermost object, `scope`; false if that object
+    /// has it already.
+    pub(crate) fn insert(&mut self, scope: &mut Scope, name: Cow<'de, str>) -> bool {
+        let keys = self.keys.clone();
+        self.insert_hashed(&keys, scope, name)
+    }
+
+    fn insert_hashed<S: BuildHasher>(
+        &mut self,
+        keys: &S,
+        scope: &mut Scope,
+        name: Cow<'de, str>,
+    ) -> bool {
+        let own = self.names.get(scope.base..).unwrap_or_default();
+        if scope.hashed.is_none() {
+            if own.len() < Self::LINEAR {
+                if own.contains(&name) {
+                    return false;
+                }
+                self.names.push(name);
+                return true;
+            }
+            let mut table = HashMap::default();
+            for (i, n) in own.iter().enumerate() {
+                table
+                    .entry(keys.hash_one(n.as_ref()))
+                    .or_insert(scope.base + i);
+            }
+            scope.hashed = Some(table);
+        }
+        let Some(table) = scope.hashed.as_mut() else {
+            return false;
+        };
+        match table.entry(keys.hash_one(name.as_ref())) {
             Entry::Vacant(slot) => {
                 slot.insert(self.names.len());
             }
@@ -187,7 +246,7 @@ impl<'de> Names<'de> {
                 }
                 // Two different names with one 64-bit hash (keyed, so no
                 // input can aim for it): compare with every name.
-                if self.names.contains(&name) {
+                if own.contains(&name) {
                     return false;
                 }
             }
@@ -195,11 +254,16 @@ impl<'de> Names<'de> {
         self.names.push(name);
         true
     }
+
+    /// Closes the innermost object.
+    pub(crate) fn close(&mut self, scope: Scope) {
+        self.names.truncate(scope.base);
+    }
 }
 
 /// A hasher for keys that are hashes already.
 #[derive(Default)]
-struct Prehashed(u64);
+pub(crate) struct Prehashed(u64);
 
 impl Hasher for Prehashed {
     fn finish(&self) -> u64 {
@@ -215,14 +279,18 @@ impl Hasher for Prehashed {
     }
 }
 
-impl<'de> DeserializeSeed<'de> for Unique<'_> {
+/// A value of any type whose objects, at any depth, repeat no member name.
+#[derive(Clone, Copy)]
+struct Unique<'c, 'de>(&'c Check<'de>);
+
+impl<'de> DeserializeSeed<'de> for Unique<'_, 'de> {
     type Value = ();
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
         d.deserialize_any(self)
     }
 }
 
-impl<'de> Visitor<'de> for Unique<'_> {
+impl<'de> Visitor<'de> for Unique<'_, 'de> {
     type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("any JSON value")
@@ -250,17 +318,15 @@ impl<'de> Visitor<'de> for Unique<'_> {
         Ok(())
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let mut names = Names {
-            first: HashMap::default(),
-            names: Vec::new(),
-        };
+        let mut scope = self.0.names.borrow().open();
         while let Some(Name(name)) = map.next_key::<Name<'de>>()? {
-            if !names.insert(&self.0.keys, name) {
+            if !self.0.names.borrow_mut().insert(&mut scope, name) {
                 self.0.repeated.set(true);
                 return Err(de::Error::custom("a member name is repeated"));
             }
             map.next_value_seed(self)?;
         }
+        self.0.names.borrow_mut().close(scope);
         Ok(())
     }
 }
@@ -272,14 +338,16 @@ pub(crate) fn elements(raw: &RawValue) -> Result<Vec<&RawValue>> {
 
 /// The content of a raw JSON string value.
 pub(crate) fn string_content(raw: &RawValue) -> Result<Cow<'_, str>> {
+    // A checked string without escapes is its text between the quotes.
+    let text = raw.get();
+    if !text.contains('\\')
+        && let Some(inner) = text.strip_prefix('"').and_then(|t| t.strip_suffix('"'))
+    {
+        return Ok(Cow::Borrowed(inner));
+    }
     serde_json::from_str::<Name<'_>>(raw.get())
         .map(|n| n.0)
         .map_err(|e| json_error(&e))
-}
-
-/// `s` as a JSON string literal, quotes included.
-pub(crate) fn quote(s: &str) -> Result<String> {
-    serde_json::to_string(s).map_err(|e| json_error(&e))
 }
 
 #[cfg(test)]
@@ -338,7 +406,8 @@ mod tests {
         assert!(check_document(r#"{"a":1} x"#).is_err());
     }
 
-    /// Names whose hashes collide are still told apart by their text.
+    /// Names whose hashes collide are still told apart by their text,
+    /// in an object wide enough to be hashed, nested in another.
     #[test]
     fn colliding_hashes_are_settled_by_the_names() {
         #[derive(Default)]
@@ -350,17 +419,43 @@ mod tests {
             fn write(&mut self, _: &[u8]) {}
         }
         let all_collide = BuildHasherDefault::<Constant>::default();
-        let mut names = Names {
-            first: HashMap::default(),
-            names: Vec::new(),
-        };
-        for n in ["a", "b", "c"] {
-            assert!(names.insert(&all_collide, Cow::Borrowed(n)), "{n}");
+        let mut stack = NameStack::new();
+        let mut outer = stack.open();
+        assert!(stack.insert_hashed(&all_collide, &mut outer, Cow::Borrowed("a")));
+        let mut inner = stack.open();
+        let names: Vec<String> = (0..40).map(|i| format!("n{i}")).collect();
+        for n in &names {
+            assert!(
+                stack.insert_hashed(&all_collide, &mut inner, Cow::Borrowed(n)),
+                "{n}"
+            );
         }
-        for n in ["a", "b", "c"] {
-            assert!(!names.insert(&all_collide, Cow::Borrowed(n)), "{n}");
+        assert!(inner.hashed.is_some());
+        for n in &names {
+            assert!(
+                !stack.insert_hashed(&all_collide, &mut inner, Cow::Borrowed(n)),
+                "{n}"
+            );
         }
-        assert!(names.insert(&all_collide, Cow::Owned("d".into())));
+        // The outer object's name is not the inner one's.
+        assert!(stack.insert_hashed(&all_collide, &mut inner, Cow::Owned("a".into())));
+        stack.close(inner);
+        assert!(!stack.insert_hashed(&all_collide, &mut outer, Cow::Borrowed("a")));
+        assert!(stack.insert_hashed(&all_collide, &mut outer, Cow::Borrowed("n0")));
+    }
+
+    /// Wide and narrow objects, repeats before and after the switch to hashing.
+    #[test]
+    fn repeats_in_wide_objects() {
+        for width in [2usize, 15, 16, 17, 100] {
+            let members: Vec<String> = (0..width).map(|i| format!("\"m{i}\":{i}")).collect();
+            let doc = format!("{{{}}}", members.join(","));
+            check_document(&doc).unwrap();
+            for repeat in [0, width / 2, width - 1] {
+                let bad = format!("{{{},\"m{repeat}\":0}}", members.join(","));
+                assert!(check_document(&bad).is_err(), "{width} {repeat}");
+            }
+        }
     }
 
     #[test]

@@ -95,7 +95,8 @@ fn json_value() -> impl Strategy<Value = Value> {
         Just(Value::Null),
         any::<bool>().prop_map(Value::Bool),
         any::<i64>().prop_map(Value::from),
-        "\\PC{0,12}".prop_map(Value::String),
+        // Any text, control characters (written as escapes) included.
+        "[\\PC\\x00-\\x1f]{0,12}".prop_map(Value::String),
     ];
     leaf.prop_recursive(3, 24, 4, |inner| {
         prop_oneof![

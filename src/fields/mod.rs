@@ -30,10 +30,13 @@
 //! ```
 
 mod path;
+mod walk;
+
+use std::borrow::Cow;
+use std::sync::Arc;
 
 use rand::CryptoRng;
-use serde_json::value::RawValue;
-use zeroize::Zeroizing;
+use zeroize::{Zeroize as _, Zeroizing};
 
 pub use path::FieldPath;
 
@@ -42,25 +45,12 @@ use crate::error::{Error, Result};
 use crate::json::{self, Kind};
 use crate::jwe::{ContentType, Opener, Sealer};
 
-/// A set of field paths to encrypt or decrypt, parsed once.
+/// A set of field paths to encrypt or decrypt, parsed once. Cheap to clone.
 #[derive(Clone, Debug)]
 pub struct Fields {
-    paths: Vec<FieldPath>,
+    paths: Arc<[FieldPath]>,
     strict: bool,
     max_document: usize,
-}
-
-/// One matched value: its byte range in the document and the path that found it.
-struct Span<'a> {
-    start: usize,
-    raw: &'a RawValue,
-    path: usize,
-}
-
-impl Span<'_> {
-    fn end(&self) -> usize {
-        self.start + self.raw.get().len()
-    }
 }
 
 impl Fields {
@@ -73,7 +63,7 @@ impl Fields {
         let paths = paths
             .into_iter()
             .map(|p| FieldPath::parse(p.as_ref()))
-            .collect::<Result<Vec<_>>>()?;
+            .collect::<Result<Arc<[_]>>>()?;
         Ok(Fields {
             paths,
             strict: false,
@@ -105,7 +95,6 @@ impl Fields {
         &self.paths
     }
 
-    /// Finds every matched value, in document order, refusing overlaps.
     /// The document as text, within the size limit.
     fn text<'a>(&self, doc: &'a [u8]) -> Result<&'a str> {
         if doc.len() > self.max_document {
@@ -117,52 +106,14 @@ impl Fields {
         utf8(doc)
     }
 
-    /// The matched values in document order, and how many each path matched.
-    fn spans<'a>(&self, doc: &'a str) -> Result<(Vec<Span<'a>>, Vec<usize>)> {
-        // Every object of the document, on a marked path or not, is checked
-        // for repeated names, in one linear pass, both ways.
-        json::check_document(doc)?;
-        let root = json::parse_document(doc)?;
-        let mut spans = Vec::new();
-        let mut matched = Vec::with_capacity(self.paths.len());
-        for (i, path) in self.paths.iter().enumerate() {
-            let found = path.select(root)?;
-            matched.push(found.len());
-            if found.is_empty() && self.strict {
-                return Err(Error::FieldNotFound {
-                    path: quoted(path.as_str()),
-                });
-            }
-            spans.extend(found.into_iter().map(|raw| Span {
-                start: json::offset_in(doc, raw.get()),
-                raw,
-                path: i,
-            }));
+    /// Refuses, if strict, a path that matched nothing.
+    fn check_matched(&self, matched: &[usize]) -> Result<()> {
+        match self.paths.iter().zip(matched).find(|(_, n)| **n == 0) {
+            Some((path, _)) if self.strict => Err(Error::FieldNotFound {
+                path: quoted(path.as_str()),
+            }),
+            _ => Ok(()),
         }
-        spans.sort_by_key(|s| (s.start, std::cmp::Reverse(s.raw.get().len())));
-        // Two paths naming the same value select it once.
-        spans.dedup_by(|b, a| a.start == b.start && a.end() == b.end());
-        for pair in spans.windows(2) {
-            if let [a, b] = pair
-                && b.start < a.end()
-            {
-                return Err(Error::InvalidField {
-                    path: self.path_text(b.path),
-                    reason: format!(
-                        "lies inside the value matched by '{}'",
-                        self.path_text(a.path)
-                    ),
-                });
-            }
-        }
-        Ok((spans, matched))
-    }
-
-    fn path_text(&self, i: usize) -> String {
-        self.paths
-            .get(i)
-            .map(|p| quoted(p.as_str()))
-            .unwrap_or_default()
     }
 
     /// Encrypts every matched value with `sealer`; IVs from the thread's CSPRNG.
@@ -206,21 +157,33 @@ impl Fields {
         rng: &mut R,
     ) -> Result<Encrypted> {
         let doc = self.text(doc)?;
-        let (spans, matched) = self.spans(doc)?;
-        let mut replacements = Vec::with_capacity(spans.len());
-        for span in &spans {
-            let jwe = match json::kind(span.raw) {
-                Kind::String => {
-                    let text = json::string_content(span.raw)?;
-                    sealer.seal_with_rng(text.as_bytes(), ContentType::Text, rng)?
-                }
-                _ => sealer.seal_with_rng(span.raw.get().as_bytes(), ContentType::Json, rng)?,
-            };
+        // Room for the document and a few fields; each JWE is written
+        // straight into it, between the untouched bytes around its value.
+        let mut out = Vec::with_capacity(doc.len() + doc.len() / 2 + 512);
+        let mut copied = 0;
+        let matched = walk::walk(doc, &self.paths, |raw, _| {
+            let start = json::offset_in(doc, raw.get());
+            out.extend_from_slice(doc.as_bytes().get(copied..start).unwrap_or_default());
             // A compact JWE is base64url and dots: nothing to escape.
-            replacements.push(format!("\"{jwe}\""));
-        }
+            out.push(b'"');
+            if json::kind(raw) == Kind::String {
+                let mut text = json::string_content(raw)?;
+                let sealed = sealer.seal_into(text.as_bytes(), ContentType::Text, rng, &mut out);
+                if let Cow::Owned(unescaped) = &mut text {
+                    unescaped.zeroize();
+                }
+                sealed?;
+            } else {
+                sealer.seal_into(raw.get().as_bytes(), ContentType::Json, rng, &mut out)?;
+            }
+            out.push(b'"');
+            copied = start + raw.get().len();
+            Ok(())
+        })?;
+        self.check_matched(&matched)?;
+        out.extend_from_slice(doc.as_bytes().get(copied..).unwrap_or_default());
         Ok(Encrypted {
-            document: splice(doc, &spans, &replacements),
+            document: out,
             paths: self.paths.clone(),
             matched,
         })
@@ -230,40 +193,77 @@ impl Fields {
     /// string holding a compact JWE.
     pub fn decrypt(&self, doc: &[u8], opener: &Opener) -> Result<Zeroizing<Vec<u8>>> {
         let doc = self.text(doc)?;
-        let (spans, _) = self.spans(doc)?;
-        let mut replacements = Vec::with_capacity(spans.len());
-        for span in &spans {
+        // Plaintexts are shorter than their JWEs: the output outgrows the
+        // document only through escapes, and grows by wiped copies.
+        let mut out = Zeroizing::new(Vec::with_capacity(doc.len()));
+        let mut copied = 0;
+        let matched = walk::walk(doc, &self.paths, |raw, path| {
             let not_jwe = |reason: &str| Error::InvalidField {
-                path: self.path_text(span.path),
+                path: quoted(self.paths.get(path).map_or("", FieldPath::as_str)),
                 reason: reason.into(),
             };
-            if json::kind(span.raw) != Kind::String {
+            if json::kind(raw) != Kind::String {
                 return Err(not_jwe("the value is not a string holding a JWE"));
             }
-            let compact = json::string_content(span.raw)?;
-            let opened = opener.open(&compact)?;
-            let is_json = opened.header().is_json();
-            let plaintext = opened.into_plaintext();
-            let text = core::str::from_utf8(&plaintext)
+            let compact = json::string_content(raw)?;
+            let start = json::offset_in(doc, raw.get());
+            let before = doc.as_bytes().get(copied..start).unwrap_or_default();
+            reserve_wiped(&mut out, before.len() + compact.len() + 2);
+            out.extend_from_slice(before);
+            let value_at = out.len();
+            out.push(b'"');
+            let header = opener.open_into(&compact, &mut out)?;
+            let plaintext = out.get(value_at + 1..).unwrap_or_default();
+            let text = core::str::from_utf8(plaintext)
                 .map_err(|_| not_jwe("the decrypted value is not UTF-8 text"))?;
-            let replacement = if is_json {
+            if header.is_json() {
                 json::parse_document(text)
                     .map_err(|_| not_jwe("the decrypted value is marked JSON but is not"))?;
-                Zeroizing::new(text.to_owned())
+                // JSON text stands as it is, without the quote.
+                out.copy_within(value_at + 1.., value_at);
+                out.pop();
+            } else if text.bytes().any(needs_escape) {
+                let text = Zeroizing::new(text.to_owned());
+                out.truncate(value_at);
+                reserve_wiped(&mut out, text.len() * 6 + 2);
+                serde_json::to_writer(&mut *out, text.as_str())
+                    .map_err(|e| json::json_error(&e))?;
             } else {
-                Zeroizing::new(json::quote(text)?)
-            };
-            replacements.push(replacement);
-        }
-        Ok(Zeroizing::new(splice(doc, &spans, &replacements)))
+                out.push(b'"');
+            }
+            copied = start + raw.get().len();
+            Ok(())
+        })?;
+        self.check_matched(&matched)?;
+        let rest = doc.as_bytes().get(copied..).unwrap_or_default();
+        reserve_wiped(&mut out, rest.len());
+        out.extend_from_slice(rest);
+        Ok(out)
     }
+}
+
+/// Bytes a JSON string cannot hold as they are.
+fn needs_escape(b: u8) -> bool {
+    b < 0x20 || b == b'"' || b == b'\\'
+}
+
+/// Makes room for `extra` more bytes in a buffer of secrets: a larger one
+/// takes the bytes, and the old one is wiped as it drops.
+fn reserve_wiped(buf: &mut Zeroizing<Vec<u8>>, extra: usize) {
+    if buf.capacity() - buf.len() >= extra {
+        return;
+    }
+    let want = buf.len().saturating_add(extra).max(buf.capacity() * 2);
+    let mut bigger = Zeroizing::new(Vec::with_capacity(want));
+    bigger.extend_from_slice(buf);
+    *buf = bigger;
 }
 
 /// A document with its marked fields encrypted, and what each path matched.
 #[derive(Clone, Debug)]
 pub struct Encrypted {
     document: Vec<u8>,
-    paths: Vec<FieldPath>,
+    paths: Arc<[FieldPath]>,
     matched: Vec<usize>,
 }
 
@@ -294,18 +294,4 @@ fn utf8(doc: &[u8]) -> Result<&str> {
     core::str::from_utf8(doc).map_err(|e| Error::InvalidJson {
         reason: format!("not UTF-8 (at byte {})", e.valid_up_to()),
     })
-}
-
-/// The document with each span replaced.
-fn splice<S: AsRef<str>>(doc: &str, spans: &[Span<'_>], replacements: &[S]) -> Vec<u8> {
-    let added: usize = replacements.iter().map(|r| r.as_ref().len()).sum();
-    let mut out = Vec::with_capacity(doc.len() + added);
-    let mut at = 0;
-    for (span, replacement) in spans.iter().zip(replacements) {
-        out.extend_from_slice(doc.as_bytes().get(at..span.start).unwrap_or_default());
-        out.extend_from_slice(replacement.as_ref().as_bytes());
-        at = span.end();
-    }
-    out.extend_from_slice(doc.as_bytes().get(at..).unwrap_or_default());
-    out
 }

@@ -10,7 +10,7 @@ use crate::error::{Error, Result, quoted};
 use crate::json::{self, Kind};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
-enum Segment {
+pub(super) enum Segment {
     Name(String),
     Index(usize),
     /// Every element of an array, every member of an object.
@@ -102,12 +102,16 @@ impl FieldPath {
         &self.text
     }
 
-    /// The values this path selects in `root`, in document order.
-    pub(crate) fn select<'a>(&self, root: &'a RawValue) -> Result<Vec<&'a RawValue>> {
-        let mut out = Vec::new();
-        select(root, &self.segments, &mut out)?;
-        Ok(out)
+    pub(super) fn segments(&self) -> &[Segment] {
+        &self.segments
     }
+}
+
+/// Whether the path `segments` selects anything in `value`.
+pub(super) fn selects_any(value: &RawValue, segments: &[Segment]) -> Result<bool> {
+    let mut out = Vec::new();
+    select(value, segments, &mut out)?;
+    Ok(!out.is_empty())
 }
 
 /// Splits a dot-name off `s`: up to the next `.` or `[`.
@@ -177,7 +181,7 @@ fn bracket(s: &str) -> Result<(Segment, &str), String> {
     Ok((Segment::Index(index), &s[end + 1..]))
 }
 
-fn select<'a>(
+pub(super) fn select<'a>(
     value: &'a RawValue,
     segments: &[Segment],
     out: &mut Vec<&'a RawValue>,
@@ -287,13 +291,9 @@ mod tests {
         let doc = r#"{"a":[{"p":1},{"q":2},{"p":3}],"b":{"x":{"p":4},"y":5}}"#;
         let root = json::parse_document(doc).unwrap();
         let got = |p: &str| -> Vec<String> {
-            FieldPath::parse(p)
-                .unwrap()
-                .select(root)
-                .unwrap()
-                .iter()
-                .map(|v| v.get().to_owned())
-                .collect()
+            let mut out = Vec::new();
+            select(root, FieldPath::parse(p).unwrap().segments(), &mut out).unwrap();
+            out.iter().map(|v| v.get().to_owned()).collect()
         };
         assert_eq!(got("a[*].p"), ["1", "3"]);
         assert_eq!(got("b[*].p"), ["4"]);

@@ -123,11 +123,6 @@ impl Parts<'_> {
         decode_fixed(self.tag, "tag")
     }
 
-    /// Characters of the ciphertext part: a bound on its decoded size.
-    pub(crate) fn ciphertext_len(&self) -> usize {
-        self.ciphertext.len()
-    }
-
     /// Appends the decoded ciphertext to `out`; returns where it starts. On
     /// failure `out` is as it was.
     pub(crate) fn ciphertext_into(&self, out: &mut Vec<u8>) -> Result<usize> {
