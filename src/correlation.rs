@@ -102,15 +102,21 @@ impl CorrelationId {
     }
 
     fn from_parts(time: DateTime, suffix: u32) -> Result<CorrelationId> {
-        let digits = time.format(TimeFormat::Short12)?;
+        Ok(CorrelationId::from_stamp(&Stamp::new(time)?, suffix))
+    }
+
+    fn from_stamp(stamp: &Stamp, suffix: u32) -> CorrelationId {
         let mut text = [b'-'; 20];
         let (head, tail) = text.split_at_mut(12);
-        head.copy_from_slice(digits.as_bytes());
+        head.copy_from_slice(&stamp.digits);
         for (i, slot) in tail.iter_mut().skip(1).enumerate() {
             let nibble = (suffix >> (4 * (6 - i))) & 0xf;
             *slot = HEX_LOWER.get(nibble as usize).copied().unwrap_or(b'0');
         }
-        Ok(CorrelationId { text, time })
+        CorrelationId {
+            text,
+            time: stamp.time,
+        }
     }
 }
 
@@ -142,7 +148,26 @@ impl FromStr for CorrelationId {
     }
 }
 
+/// A second's time, converted and written once: ids of the same second
+/// and zone share it.
+#[derive(Clone, Copy)]
+struct Stamp {
+    time: DateTime,
+    digits: [u8; 12],
+}
+
+impl Stamp {
+    fn new(time: DateTime) -> Result<Stamp> {
+        let text = time.format(TimeFormat::Short12)?;
+        let mut digits = [b'0'; 12];
+        digits.copy_from_slice(text.as_bytes().get(..12).unwrap_or_default());
+        Ok(Stamp { time, digits })
+    }
+}
+
 struct GeneratorState<R> {
+    /// The last stamp made, with its Unix second and zone.
+    stamp: Option<(i64, TimeZone, Stamp)>,
     /// The Unix second last stamped; ids are never stamped earlier.
     second: i64,
     /// Random starting suffix of `second`.
@@ -188,6 +213,7 @@ impl<C: Clock, R: CryptoRng> CorrelationIdGenerator<C, R> {
         CorrelationIdGenerator {
             clock,
             state: Mutex::new(GeneratorState {
+                stamp: None,
                 second: i64::MIN,
                 start: 0,
                 issued: 0,
@@ -223,15 +249,20 @@ impl<C: Clock, R: CryptoRng> CorrelationIdGenerator<C, R> {
             (st.second, st.start, st.issued)
         };
         let suffix = start.wrapping_add(issued) & SUFFIX_MASK;
-        let time = DateTime::from_unix_millis(
-            second
-                .checked_mul(1000)
-                .ok_or_else(|| crate::time::time_error("instant out of range"))?,
-            zone,
-        )?;
-        let id = CorrelationId::from_parts(time, suffix)?;
+        // The time text changes once a second: made once, then reused.
+        let stamp = match st.stamp {
+            Some((s, z, stamp)) if s == second && z == zone => stamp,
+            _ => {
+                let millis = second
+                    .checked_mul(1000)
+                    .ok_or_else(|| crate::time::time_error("instant out of range"))?;
+                Stamp::new(DateTime::from_unix_millis(millis, zone)?)?
+            }
+        };
+        let id = CorrelationId::from_stamp(&stamp, suffix);
         // The state moves only once the id is made: a clock reading the id
         // cannot express (year 2100) leaves the generator as it was.
+        st.stamp = Some((second, zone, stamp));
         st.second = second;
         st.start = start;
         st.issued = issued + 1;
@@ -300,5 +331,17 @@ mod tests {
         assert_eq!(next.suffix(), (first.suffix() + 1) & SUFFIX_MASK);
         let later = g.generate_at(at(1_700_000_001), TimeZone::UTC).unwrap();
         assert_eq!(later.time().second(), 21);
+    }
+
+    /// The cached time text is the second's and the zone's: a change of
+    /// either writes it anew.
+    #[test]
+    fn the_time_text_follows_second_and_zone() {
+        let g = CorrelationIdGenerator::with_parts(SystemClock, StdRng::seed_from_u64(4));
+        let text = |secs, zone| g.generate_at(at(secs), zone).unwrap().as_str()[..12].to_owned();
+        assert_eq!(text(1_700_000_000, TimeZone::UTC), "231114221320");
+        assert_eq!(text(1_700_000_000, TimeZone::KST), "231115071320");
+        assert_eq!(text(1_700_000_000, TimeZone::UTC), "231114221320");
+        assert_eq!(text(1_700_000_001, TimeZone::UTC), "231114221321");
     }
 }
