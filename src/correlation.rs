@@ -101,6 +101,7 @@ impl CorrelationId {
             .fold(0, |acc, c| (acc << 4) | hex_value(*c))
     }
 
+    #[cfg(test)]
     fn from_parts(time: DateTime, suffix: u32) -> Result<CorrelationId> {
         Ok(CorrelationId::from_stamp(&Stamp::new(time)?, suffix))
     }
