@@ -1,88 +1,217 @@
-//! JWE sealing/opening and marked-field throughput. Each group sets the
-//! crate's path beside a baseline in the same run; read the ratios.
+//! JWE, marked fields and envelopes against their limit (`support/bare.rs`:
+//! the same work done directly with `aes-gcm` and `base64`) and against
+//! `josekit`, each group side by side in one run. Read the ratios of the
+//! medians (`benches/report.py` prints them); absolute times on a shared
+//! machine are noise.
 #![allow(clippy::unwrap_used, missing_docs)]
 
+#[path = "support/bare.rs"]
+mod bare;
+
 use std::hint::black_box;
+use std::time::{Duration, Instant};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use konaplate_crypto::{
     ContentEncryption, ContentType, CryptoKeyId, Fields, KeyFile, KeyMaterial, KeySelection,
-    Keyring, Opener, Sealer, SymmetricKey, generate_jwks,
+    Keyring, Opener, Sealer, generate_jwks, open_envelope, seal_envelope,
 };
 
-fn setup() -> (Keyring, CryptoKeyId) {
-    let kid = CryptoKeyId::parse("0123456789abcdef0123456789abcdef").unwrap();
-    (
-        Keyring::from_jwks(&generate_jwks(&kid, ContentEncryption::A256Gcm)).unwrap(),
-        kid,
-    )
+const KEY: [u8; 32] = [7u8; 32];
+const KID: &str = "0123456789abcdef0123456789abcdef";
+const SEED_RESPONSE: &[u8] = br#"{"code":"000_000","message":"Success.","mobileCardNo":"9410123412341234","par":"Q1J4AwSWD4Jr4e4G7wUP2ujLKQ0"}"#;
+
+/// The crate's keyring (one A256GCM key) and the bare path for the same
+/// key and header.
+fn setup() -> (Keyring, CryptoKeyId, bare::Dir) {
+    let kid = CryptoKeyId::parse(KID).unwrap();
+    let jwks = format!(
+        r#"{{"keys":[{{"kty":"oct","alg":"A256GCM","kid":"{KID}","k":"{}"}}]}}"#,
+        URL_SAFE_NO_PAD.encode(KEY)
+    );
+    let ring = Keyring::from_jwks(&jwks).unwrap();
+    let sample = ring
+        .sealer(&kid)
+        .unwrap()
+        .seal(b"x", ContentType::Text)
+        .unwrap();
+    let header = sample.split('.').next().unwrap();
+    let bare = bare::Dir::new(&KEY, header);
+    // Both make what the other opens.
+    let opener = ring.opener(KeySelection::Named(kid));
+    assert_eq!(opener.open(&bare.seal(b"abc")).unwrap().plaintext(), b"abc");
+    assert_eq!(bare.open(&sample), b"x");
+    (ring, kid, bare)
 }
 
-fn seal_open(c: &mut Criterion) {
-    let (ring, kid) = setup();
-    let key_bytes = [7u8; 32];
-    let mut group = c.benchmark_group("jwe-dir-A256GCM");
-    for size in [16usize, 1024, 64 * 1024] {
+fn josekit_pair() -> (
+    josekit::jwe::JweHeader,
+    josekit::jwe::alg::direct::DirectJweEncrypter,
+    josekit::jwe::alg::direct::DirectJweDecrypter,
+) {
+    let mut header = josekit::jwe::JweHeader::new();
+    header.set_content_encryption("A256GCM");
+    header.set_key_id(KID);
+    let enc = josekit::jwe::Dir.encrypter_from_bytes(KEY).unwrap();
+    let dec = josekit::jwe::Dir.decrypter_from_bytes(KEY).unwrap();
+    (header, enc, dec)
+}
+
+fn seal_and_open(c: &mut Criterion) {
+    let (ring, kid, bare) = setup();
+    let sealer = ring.sealer(&kid).unwrap();
+    let opener = ring.opener(KeySelection::Named(kid));
+    let (jk_header, jk_enc, jk_dec) = josekit_pair();
+    for (name, size) in [("16B", 16usize), ("1KiB", 1024)] {
         let plaintext = vec![b'a'; size];
+        let mut group = c.benchmark_group(format!("jwe-seal-{name}"));
         group.throughput(Throughput::Bytes(size as u64));
-        let sealer = ring.sealer(&kid).unwrap();
-        group.bench_with_input(
-            BenchmarkId::new("seal/key-loaded-once", size),
-            &plaintext,
-            |b, p| b.iter(|| sealer.seal(black_box(p), ContentType::Text).unwrap()),
-        );
-        // Baseline: key schedule and header built for every message.
-        group.bench_with_input(
-            BenchmarkId::new("seal/key-per-message", size),
-            &plaintext,
-            |b, p| {
-                b.iter(|| {
-                    let key = SymmetricKey::new(ContentEncryption::A256Gcm, &key_bytes, Some(&kid))
-                        .unwrap();
-                    Sealer::dir(key.clone())
-                        .seal(black_box(p), ContentType::Text)
-                        .unwrap()
-                })
-            },
-        );
-        let sealed = sealer.seal(&plaintext, ContentType::Text).unwrap();
-        let opener = ring.opener(KeySelection::Named(kid));
-        group.bench_with_input(BenchmarkId::new("open", size), &sealed, |b, s| {
-            b.iter(|| opener.open(black_box(s)).unwrap())
+        group.bench_function("crate", |b| {
+            b.iter(|| {
+                sealer
+                    .seal(black_box(&plaintext), ContentType::Text)
+                    .unwrap()
+            })
         });
+        group.bench_function("bare", |b| b.iter(|| bare.seal(black_box(&plaintext))));
+        group.bench_function("josekit", |b| {
+            b.iter(|| {
+                josekit::jwe::serialize_compact(black_box(&plaintext), &jk_header, &jk_enc).unwrap()
+            })
+        });
+        group.finish();
+
+        let sealed = sealer.seal(&plaintext, ContentType::Text).unwrap();
+        let jk_sealed = josekit::jwe::serialize_compact(&plaintext, &jk_header, &jk_enc).unwrap();
+        assert_eq!(opener.open(&jk_sealed).unwrap().plaintext(), &plaintext[..]);
+        let mut group = c.benchmark_group(format!("jwe-open-{name}"));
+        group.throughput(Throughput::Bytes(size as u64));
+        group.bench_function("crate", |b| {
+            b.iter(|| opener.open(black_box(&sealed)).unwrap())
+        });
+        group.bench_function("bare", |b| b.iter(|| bare.open(black_box(&sealed))));
+        group.bench_function("josekit", |b| {
+            b.iter(|| josekit::jwe::deserialize_compact(black_box(&sealed), &jk_dec).unwrap())
+        });
+        group.finish();
     }
-    group.finish();
 }
 
 fn fields(c: &mut Criterion) {
-    let (ring, kid) = setup();
+    let (ring, kid, bare) = setup();
     let sealer = ring.sealer(&kid).unwrap();
     let opener = ring.opener(KeySelection::Named(kid));
     let marked = Fields::new(["mobileCardNo", "par"]).unwrap();
-    let response = br#"{"code":"000_000","message":"Success.","mobileCardNo":"9410123412341234","par":"Q1J4AwSWD4Jr4e4G7wUP2ujLKQ0"}"#;
-    let sealed = marked.encrypt(response, &sealer).unwrap();
-    let mut group = c.benchmark_group("fields-seed-response");
-    group.bench_function("encrypt", |b| {
-        b.iter(|| marked.encrypt(black_box(response), &sealer).unwrap())
+    let sealed = marked.encrypt(SEED_RESPONSE, &sealer).unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&sealed).unwrap();
+    let values = ["mobileCardNo", "par"].map(|f| doc[f].as_str().unwrap().to_owned());
+    let mut group = c.benchmark_group("fields-encrypt-seed");
+    group.bench_function("crate", |b| {
+        b.iter(|| marked.encrypt(black_box(SEED_RESPONSE), &sealer).unwrap())
     });
-    group.bench_function("decrypt", |b| {
-        b.iter(|| marked.decrypt(black_box(&sealed), &opener).unwrap())
-    });
-    // Baseline: the two values sealed alone, without locating them.
+    // The limit: the two values sealed, nothing located or spliced.
     group.bench_function("two-bare-seals", |b| {
         b.iter(|| {
             (
-                sealer
-                    .seal(black_box(b"9410123412341234"), ContentType::Text)
-                    .unwrap(),
-                sealer
-                    .seal(black_box(b"Q1J4AwSWD4Jr4e4G7wUP2ujLKQ0"), ContentType::Text)
-                    .unwrap(),
+                bare.seal(black_box(b"9410123412341234")),
+                bare.seal(black_box(b"Q1J4AwSWD4Jr4e4G7wUP2ujLKQ0")),
             )
         })
     });
+    group.finish();
+    let mut group = c.benchmark_group("fields-decrypt-seed");
+    group.bench_function("crate", |b| {
+        b.iter(|| marked.decrypt(black_box(&sealed), &opener).unwrap())
+    });
+    group.bench_function("two-bare-opens", |b| {
+        b.iter(|| {
+            (
+                bare.open(black_box(&values[0])),
+                bare.open(black_box(&values[1])),
+            )
+        })
+    });
+    group.finish();
+}
+
+fn envelopes(c: &mut Criterion) {
+    let (ring, kid, bare) = setup();
+    let sealer = ring.sealer(&kid).unwrap();
+    let opener = ring.opener(KeySelection::Named(kid));
+    for (name, size) in [("64KiB", 64usize << 10), ("4MiB", 4 << 20)] {
+        let body = vec![b'{'; size];
+        let mut group = c.benchmark_group(format!("envelope-seal-{name}"));
+        group.throughput(Throughput::Bytes(size as u64));
+        if size > 1 << 20 {
+            group.sample_size(20);
+        }
+        group.bench_function("crate", |b| {
+            b.iter(|| seal_envelope(black_box(&body), &sealer).unwrap())
+        });
+        group.bench_function("bare", |b| b.iter(|| bare.seal_envelope(black_box(&body))));
+        group.finish();
+        let sealed = seal_envelope(&body, &sealer).unwrap();
+        assert_eq!(bare.open_envelope(&sealed), body);
+        let mut group = c.benchmark_group(format!("envelope-open-{name}"));
+        group.throughput(Throughput::Bytes(size as u64));
+        if size > 1 << 20 {
+            group.sample_size(20);
+        }
+        group.bench_function("crate", |b| {
+            b.iter(|| open_envelope(black_box(sealed.as_bytes()), &opener).unwrap())
+        });
+        group.bench_function("bare", |b| {
+            b.iter(|| bare.open_envelope(black_box(&sealed)))
+        });
+        group.finish();
+    }
+}
+
+/// `work` done `n` times on one thread, or `n / 2` times on each of two.
+fn on_threads(threads: usize, n: usize, work: &(impl Fn() + Sync)) -> Duration {
+    let start = Instant::now();
+    std::thread::scope(|s| {
+        for _ in 0..threads {
+            s.spawn(|| {
+                for _ in 0..n / threads {
+                    work();
+                }
+            });
+        }
+    });
+    start.elapsed()
+}
+
+fn scaling(c: &mut Criterion) {
+    let (ring, kid, bare) = setup();
+    let sealer = ring.sealer(&kid).unwrap();
+    let marked = Fields::new(["mobileCardNo", "par"]).unwrap();
+    // A batch large enough that starting the threads is lost in it.
+    const BATCH: usize = 4000;
+    let fields = || {
+        black_box(marked.encrypt(black_box(SEED_RESPONSE), &sealer).unwrap());
+    };
+    let seals = || {
+        black_box(bare.seal(black_box(b"9410123412341234")));
+        black_box(bare.seal(black_box(b"Q1J4AwSWD4Jr4e4G7wUP2ujLKQ0")));
+    };
+    let mut group = c.benchmark_group("scaling-fields-encrypt");
+    group.throughput(Throughput::Elements(BATCH as u64));
+    for threads in [1usize, 2] {
+        group.bench_with_input(BenchmarkId::new("threads", threads), &threads, |b, t| {
+            b.iter_custom(|iters| (0..iters).map(|_| on_threads(*t, BATCH, &fields)).sum())
+        });
+    }
+    group.finish();
+    let mut group = c.benchmark_group("scaling-two-bare-seals");
+    group.throughput(Throughput::Elements(BATCH as u64));
+    for threads in [1usize, 2] {
+        group.bench_with_input(BenchmarkId::new("threads", threads), &threads, |b, t| {
+            b.iter_custom(|iters| (0..iters).map(|_| on_threads(*t, BATCH, &seals)).sum())
+        });
+    }
     group.finish();
 }
 
@@ -93,7 +222,8 @@ fn rsa(c: &mut Criterion) {
     let cert = load("server-certificate.pem").into_public().unwrap();
     let private =
         KeyMaterial::RsaOpenWith(load("server-private-pkcs8.pem").into_private().unwrap());
-    let (ring, kid) = setup();
+    let kid = CryptoKeyId::parse(KID).unwrap();
+    let ring = Keyring::from_jwks(&generate_jwks(&kid, ContentEncryption::A256Gcm)).unwrap();
     let body = vec![b'a'; 1024];
     let rsa_sealer = Sealer::rsa_oaep_256(cert.clone(), ContentEncryption::A128Gcm);
     let rsa_sealed = rsa_sealer.seal(&body, ContentType::Text).unwrap();
@@ -114,12 +244,9 @@ fn rsa(c: &mut Criterion) {
                 .unwrap()
         })
     });
+    let rsa_opener = Opener::with_key(private.clone());
     group.bench_function("open/rsa-oaep-256", |b| {
-        b.iter(|| {
-            Opener::with_key(private.clone())
-                .open(black_box(&rsa_sealed))
-                .unwrap()
-        })
+        b.iter(|| rsa_opener.open(black_box(&rsa_sealed)).unwrap())
     });
     // A wrapped key changed in one byte: the unwrap fails inside AWS-LC, a
     // random stand-in key takes its place, and the tag check refuses. Its
@@ -130,21 +257,14 @@ fn rsa(c: &mut Criterion) {
     parts[1] = URL_SAFE_NO_PAD.encode(&ek);
     let bad = parts.join(".");
     group.bench_function("open/rsa-oaep-256-bad-wrapped-key", |b| {
-        b.iter(|| {
-            Opener::with_key(private.clone())
-                .open(black_box(&bad))
-                .unwrap_err()
-        })
+        b.iter(|| rsa_opener.open(black_box(&bad)).unwrap_err())
     });
+    let dir_opener = ring.opener(KeySelection::Named(kid));
     group.bench_function("open/dir", |b| {
-        b.iter(|| {
-            ring.opener(KeySelection::Named(kid))
-                .open(black_box(&dir_sealed))
-                .unwrap()
-        })
+        b.iter(|| dir_opener.open(black_box(&dir_sealed)).unwrap())
     });
     group.finish();
 }
 
-criterion_group!(benches, seal_open, fields, rsa);
+criterion_group!(benches, seal_and_open, fields, envelopes, scaling, rsa);
 criterion_main!(benches);

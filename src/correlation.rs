@@ -39,7 +39,7 @@ use rand::rngs::StdRng;
 
 use crate::error::{Error, Result};
 use crate::ids::ascii_str;
-use crate::time::{Clock, DateTime, SystemClock, TimeFormat, TimeZone, unix_millis};
+use crate::time::{Clock, DateTime, SystemClock, TimeFormat, TimeZone, unix_seconds};
 
 const SUFFIX_BITS: u32 = 28;
 const SUFFIX_MASK: u32 = (1 << SUFFIX_BITS) - 1;
@@ -231,7 +231,7 @@ impl<C: Clock, R: CryptoRng> CorrelationIdGenerator<C, R> {
     /// A fresh id stamped with `now` in `zone` (or with a later second, if the
     /// generator has already stamped one: see the module docs).
     pub fn generate_at(&self, now: SystemTime, zone: TimeZone) -> Result<CorrelationId> {
-        let second = unix_millis(now)?.div_euclid(1000);
+        let second = unix_seconds(now)?;
         // A poisoned lock only means another thread panicked while holding
         // it; the state (a few integers) is still consistent.
         let mut st = self
@@ -260,14 +260,14 @@ impl<C: Clock, R: CryptoRng> CorrelationIdGenerator<C, R> {
                 Stamp::new(DateTime::from_unix_millis(millis, zone)?)?
             }
         };
-        let id = CorrelationId::from_stamp(&stamp, suffix);
-        // The state moves only once the id is made: a clock reading the id
-        // cannot express (year 2100) leaves the generator as it was.
+        // The state moves only once the stamp is made: a clock reading the
+        // id cannot express (year 2100) leaves the generator as it was.
         st.stamp = Some((second, zone, stamp));
         st.second = second;
         st.start = start;
         st.issued = issued + 1;
-        Ok(id)
+        drop(st);
+        Ok(CorrelationId::from_stamp(&stamp, suffix))
     }
 }
 

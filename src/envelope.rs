@@ -44,13 +44,12 @@ pub fn seal_envelope_with_rng<R: CryptoRng + ?Sized>(
     sealer: &Sealer,
     rng: &mut R,
 ) -> Result<String> {
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(
+        (PREFIX.len() + SUFFIX.len()).saturating_add(sealer.room_needed(body.len())),
+    );
     out.extend_from_slice(PREFIX.as_bytes());
     sealer.seal_into(body, ContentType::Text, rng, &mut out)?;
     out.extend_from_slice(SUFFIX.as_bytes());
-    if body.len() > 4096 {
-        out.shrink_to_fit();
-    }
     // ASCII throughout. The fallback is never taken.
     Ok(String::from_utf8(out)
         .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))

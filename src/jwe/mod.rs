@@ -29,7 +29,7 @@ use std::sync::Arc;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use rand::CryptoRng;
-use zeroize::Zeroizing;
+use zeroize::{Zeroize as _, Zeroizing};
 
 pub use alg::KeyManagement;
 pub use compact::{MAX_COMPACT_LEN, MAX_HEADER_LEN};
@@ -150,11 +150,6 @@ impl Sealer {
     ) -> Result<String> {
         let mut out = Vec::new();
         self.seal_into(plaintext, content, rng, &mut out)?;
-        if plaintext.len() > 4096 {
-            // The room the ciphertext took goes back (a move of pages for
-            // a large buffer, not a copy).
-            out.shrink_to_fit();
-        }
         // Base64url and dots: always ASCII. The fallback is never taken.
         Ok(String::from_utf8(out)
             .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
@@ -195,6 +190,28 @@ impl Sealer {
 }
 
 impl Sealer {
+    /// The room [`Sealer::seal_into`] takes in its output for `plaintext`
+    /// bytes: the JWE, and the scratch a short plaintext is encrypted in.
+    pub(crate) fn room_needed(&self, plaintext: usize) -> usize {
+        let (header, encrypted_key) = match &self.kind {
+            SealerKind::Dir(key) => (key.inner().headers.json.len(), 0),
+            SealerKind::RsaOaep256 { key, enc } => (
+                alg::rsa_oaep::header_b64(*enc, true).len(),
+                key.wrapped_len(),
+            ),
+        };
+        let scratch = if plaintext <= INLINE_SCRATCH {
+            plaintext
+        } else {
+            0
+        };
+        b64_len(encrypted_key)
+            .saturating_add(header)
+            .saturating_add(b64_len(IV_LEN) + b64_len(enc::aes_gcm::TAG_LEN) + 4)
+            .saturating_add(b64_len(plaintext))
+            .saturating_add(scratch)
+    }
+
     fn check_len(&self, header_b64: &str, encrypted_key: usize, plaintext: usize) -> Result<()> {
         if compact_len(header_b64, encrypted_key, plaintext) > self.max_len {
             return Err(Error::TooLarge {
@@ -218,10 +235,16 @@ fn compact_len(header_b64: &str, encrypted_key: usize, plaintext: usize) -> usiz
         .saturating_add(4)
 }
 
-/// Encrypts `plaintext` and appends the five compact parts to `out`, in
-/// one buffer: the plaintext is copied past the end of the JWE's room,
-/// encrypted there in place, encoded into the room, and cut off. What is
-/// cut off is ciphertext only; on failure it is wiped.
+/// Plaintexts up to this long are encrypted past the end of the output
+/// itself; longer ones in a buffer of their own, so that the output holds
+/// no more than the JWE.
+const INLINE_SCRATCH: usize = 4096;
+
+/// Encrypts `plaintext` and appends the five compact parts to `out`. A
+/// short plaintext is copied past the end of the JWE's room, encrypted there
+/// in place, encoded into the room, and cut off: one buffer. What is cut
+/// off, or the separate buffer of a long one, holds ciphertext only; on
+/// failure it is wiped.
 fn assemble(
     header_b64: &str,
     encrypted_key: &[u8],
@@ -232,7 +255,8 @@ fn assemble(
 ) -> Result<()> {
     let start = out.len();
     let len = compact_len(header_b64, encrypted_key.len(), plaintext.len());
-    out.reserve(len.saturating_add(plaintext.len()));
+    let inline = plaintext.len() <= INLINE_SCRATCH;
+    out.reserve(len.saturating_add(if inline { plaintext.len() } else { 0 }));
     out.extend_from_slice(header_b64.as_bytes());
     out.push(b'.');
     encode_onto(encrypted_key, out);
@@ -242,20 +266,27 @@ fn assemble(
     let ciphertext_at = out.len();
     let end = start + len;
     out.resize(end, b'.');
-    out.extend_from_slice(plaintext);
-    let (jwe, scratch) = out.split_at_mut(end);
+    let mut separate = Vec::new();
+    let (jwe, scratch) = if inline {
+        out.extend_from_slice(plaintext);
+        out.split_at_mut(end)
+    } else {
+        separate.extend_from_slice(plaintext);
+        (out.as_mut_slice(), separate.as_mut_slice())
+    };
     let tag = match cipher.seal(iv, header_b64.as_bytes(), scratch) {
         Ok(tag) => tag,
         Err(e) => {
+            scratch.zeroize();
             compact::wipe_from(out, start);
             return Err(e);
         }
     };
     let tag_at = ciphertext_at + b64_len(plaintext.len()) + 1;
-    let room = jwe.get_mut(ciphertext_at..).unwrap_or_default();
+    let room = jwe.get_mut(ciphertext_at..end).unwrap_or_default();
     let (ciphertext_room, tag_room) = room.split_at_mut(tag_at - ciphertext_at);
     // Both rooms are exactly the encoded length: these cannot fail.
-    let _ = URL_SAFE_NO_PAD.encode_slice(scratch, ciphertext_room);
+    let _ = URL_SAFE_NO_PAD.encode_slice(&*scratch, ciphertext_room);
     let _ = URL_SAFE_NO_PAD.encode_slice(tag, tag_room);
     out.truncate(end);
     Ok(())

@@ -21,6 +21,20 @@ pub(crate) fn unix_millis(t: SystemTime) -> Result<i64> {
     }
 }
 
+/// Whole seconds since the Unix epoch, rounded towards negative infinity
+/// (no 128-bit arithmetic: ids read this for every id).
+pub(crate) fn unix_seconds(t: SystemTime) -> Result<i64> {
+    let out_of_range = || time_error("instant out of range");
+    match t.duration_since(UNIX_EPOCH) {
+        Ok(d) => i64::try_from(d.as_secs()).map_err(|_| out_of_range()),
+        Err(e) => {
+            let before = e.duration();
+            let secs = i64::try_from(before.as_secs()).map_err(|_| out_of_range())?;
+            Ok(-secs - i64::from(before.subsec_nanos() != 0))
+        }
+    }
+}
+
 /// The [`SystemTime`] `ms` milliseconds after the Unix epoch (before it, if negative).
 pub(crate) fn system_time(ms: i64) -> SystemTime {
     let d = Duration::from_millis(ms.unsigned_abs());
@@ -65,5 +79,9 @@ mod tests {
         let t = UNIX_EPOCH - Duration::from_millis(3);
         assert_eq!(unix_millis(system_time(-3)).unwrap(), -3);
         assert_eq!(unix_millis(t).unwrap(), -3);
+        assert_eq!(unix_seconds(t).unwrap(), -1);
+        assert_eq!(unix_seconds(system_time(-1000)).unwrap(), -1);
+        assert_eq!(unix_seconds(system_time(-1001)).unwrap(), -2);
+        assert_eq!(unix_seconds(system_time(1999)).unwrap(), 1);
     }
 }

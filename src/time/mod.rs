@@ -28,7 +28,7 @@ use core::fmt;
 use std::time::SystemTime;
 
 pub use clock::{Clock, SystemClock};
-pub(crate) use clock::{system_time, unix_millis};
+pub(crate) use clock::{system_time, unix_millis, unix_seconds};
 pub use zone::TimeZone;
 
 use crate::error::{Error, Result};
