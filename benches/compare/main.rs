@@ -98,7 +98,8 @@ fn run(dir: &Path) {
     let decrypted = fields.decrypt(encrypted.as_bytes(), &opener).unwrap();
     assert_eq!(&decrypted[..], response.as_bytes());
     let round = Duration::from_millis(400);
-    let ops: [(&str, Box<dyn FnMut()>); 4] = [
+    type Op<'a> = (&'static str, Box<dyn FnMut() + 'a>);
+    let ops: [Op<'_>; 4] = [
         (
             "seal-1KiB",
             Box::new(|| {
