@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Prints the figures of BENCHMARKS.md from criterion's last run.
+"""Prints the criterion side of BENCHMARKS.md from criterion's last run.
 
 Reads the median of each benchmark from target/criterion/<group>/<name>/new/
 estimates.json and prints one Markdown table: each figure as a ratio of two

@@ -340,7 +340,7 @@ pub(crate) fn elements(raw: &RawValue) -> Result<Vec<&RawValue>> {
 pub(crate) fn string_content(raw: &RawValue) -> Result<Cow<'_, str>> {
     // A checked string without escapes is its text between the quotes.
     let text = raw.get();
-    if !text.contains('\\')
+    if !text.bytes().any(|b| b == b'\\')
         && let Some(inner) = text.strip_prefix('"').and_then(|t| t.strip_suffix('"'))
     {
         return Ok(Cow::Borrowed(inner));

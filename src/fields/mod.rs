@@ -41,7 +41,7 @@ use zeroize::{Zeroize as _, Zeroizing};
 pub use path::FieldPath;
 
 use crate::error::quoted;
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::json::{self, Kind};
 use crate::jwe::{ContentType, Opener, Sealer};
 
@@ -205,14 +205,25 @@ impl Fields {
             if json::kind(raw) != Kind::String {
                 return Err(not_jwe("the value is not a string holding a JWE"));
             }
-            let compact = json::string_content(raw)?;
-            let start = json::offset_in(doc, raw.get());
+            // The string as written, between its quotes: a JWE needs no
+            // escapes, and one with any fails to parse, so they are
+            // undone only then.
+            let written = raw.get();
+            let compact = written
+                .get(1..written.len().saturating_sub(1))
+                .unwrap_or_default();
+            let start = json::offset_in(doc, written);
             let before = doc.as_bytes().get(copied..start).unwrap_or_default();
             reserve_wiped(&mut out, before.len() + compact.len() + 2);
             out.extend_from_slice(before);
             let value_at = out.len();
             out.push(b'"');
-            let header = opener.open_into(&compact, &mut out)?;
+            let header = match opener.open_into(compact, &mut out) {
+                Err(e) if e.kind() == ErrorKind::MalformedJwe && compact.contains('\\') => {
+                    opener.open_into(&json::string_content(raw)?, &mut out)?
+                }
+                opened => opened?,
+            };
             let plaintext = out.get(value_at + 1..).unwrap_or_default();
             let text = core::str::from_utf8(plaintext)
                 .map_err(|_| not_jwe("the decrypted value is not UTF-8 text"))?;
@@ -294,4 +305,34 @@ fn utf8(doc: &[u8]) -> Result<&str> {
     core::str::from_utf8(doc).map_err(|e| Error::InvalidJson {
         reason: format!("not UTF-8 (at byte {})", e.valid_up_to()),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{ContentEncryption, CryptoKeyId, KeySelection, Keyring, generate_jwks};
+
+    /// A JWE written with needless escapes (`\u0065` for `e`, `\/` cannot
+    /// occur in base64url) is still read: escapes are undone when the text
+    /// as written does not parse.
+    #[test]
+    fn escaped_jwes_are_read() {
+        let kid = CryptoKeyId::parse("0123456789abcdef0123456789abcdef").unwrap();
+        let ring = Keyring::from_jwks(&generate_jwks(&kid, ContentEncryption::A128Gcm)).unwrap();
+        let fields = Fields::new(["par"]).unwrap();
+        let doc = br#"{"par":"Q1J4\"AwS\u0001"}"#;
+        let sealed = fields.encrypt(doc, &ring.sealer(&kid).unwrap()).unwrap();
+        let text = String::from_utf8(sealed).unwrap();
+        assert!(text.starts_with(r#"{"par":"eyJ"#), "{text}");
+        let escaped = text.replacen(r#""eyJ"#, r#""\u0065yJ"#, 1);
+        let opener = ring.opener(KeySelection::Named(kid));
+        for sent in [&text, &escaped] {
+            let back = fields.decrypt(sent.as_bytes(), &opener).unwrap();
+            assert_eq!(&back[..], &doc[..], "{sent}");
+        }
+        // An escape that leaves no JWE is still refused, as malformed.
+        let broken = text.replacen(r#""eyJ"#, r#""\"yJ"#, 1);
+        let e = fields.decrypt(broken.as_bytes(), &opener).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::MalformedJwe, "{e}");
+    }
 }

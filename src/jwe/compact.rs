@@ -77,19 +77,27 @@ pub(crate) fn split(compact: &str, max_len: usize) -> Result<Parts<'_>> {
             limit: max_len,
         });
     }
-    let mut parts = compact.split('.');
-    let (Some(header), Some(encrypted_key), Some(iv), Some(ciphertext), Some(tag), None) = (
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-    ) else {
-        return Err(malformed(
-            "expected five '.'-separated parts (compact serialization)",
-        ));
+    // Three dots from the front, one from the back (fast searches): only
+    // the ciphertext can then hold a fifth, which its decoding refuses.
+    let five = || malformed("expected five '.'-separated parts (compact serialization)");
+    let after = |from: usize| {
+        compact
+            .get(from..)
+            .and_then(|rest| rest.find('.'))
+            .map(|i| from + i)
     };
+    let a = compact.find('.').ok_or_else(five)?;
+    let b = after(a + 1).ok_or_else(five)?;
+    let c = after(b + 1).ok_or_else(five)?;
+    let d = compact.rfind('.').filter(|d| *d > c).ok_or_else(five)?;
+    let part = |from: usize, to: usize| compact.get(from..to).unwrap_or_default();
+    let (header, encrypted_key, iv, ciphertext, tag) = (
+        part(0, a),
+        part(a + 1, b),
+        part(b + 1, c),
+        part(c + 1, d),
+        part(d + 1, compact.len()),
+    );
     if header.len() > MAX_HEADER_LEN {
         return Err(Error::TooLarge {
             what: "JWE protected header",
@@ -138,7 +146,11 @@ impl Parts<'_> {
             }
             Err(_) => {
                 wipe_from(out, start);
-                Err(not_base64("ciphertext"))
+                Err(if self.ciphertext.contains('.') {
+                    malformed("expected five '.'-separated parts (compact serialization)")
+                } else {
+                    not_base64("ciphertext")
+                })
             }
         }
     }

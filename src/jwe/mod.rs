@@ -371,6 +371,8 @@ enum Source {
     Keys {
         lookup: Arc<dyn KeyLookup>,
         selection: KeySelection,
+        /// The key the selection names, looked up once.
+        expected: Option<KeyMaterial>,
     },
     Key(KeyMaterial),
 }
@@ -388,8 +390,17 @@ pub struct Opener {
 
 impl Opener {
     pub(crate) fn over(lookup: Arc<dyn KeyLookup>, selection: KeySelection) -> Opener {
+        let expected = match selection {
+            KeySelection::Named(id) => lookup.key(&id).cloned(),
+            KeySelection::CallbackKey => lookup.callback_key().map(|(_, m)| m.clone()),
+            KeySelection::DangerousKidInMessage => None,
+        };
         Opener {
-            source: Source::Keys { lookup, selection },
+            source: Source::Keys {
+                lookup,
+                selection,
+                expected,
+            },
             allow_rsa_oaep_sha1: false,
             max_len: MAX_COMPACT_LEN,
         }
@@ -430,7 +441,9 @@ impl Opener {
     fn resolve(&self, kid: Option<&str>) -> Result<&KeyMaterial> {
         let (lookup, selection) = match &self.source {
             Source::Key(k) => return Ok(k),
-            Source::Keys { lookup, selection } => (lookup, selection),
+            Source::Keys {
+                lookup, selection, ..
+            } => (lookup, selection),
         };
         let unknown = |id: &str| Error::UnknownKeyId { key_id: quoted(id) };
         let (id, material) = match selection {
@@ -458,11 +471,7 @@ impl Opener {
     fn expected_key(&self) -> Option<&KeyMaterial> {
         match &self.source {
             Source::Key(k) => Some(k),
-            Source::Keys { lookup, selection } => match selection {
-                KeySelection::Named(id) => lookup.key(id),
-                KeySelection::CallbackKey => lookup.callback_key().map(|(_, m)| m),
-                KeySelection::DangerousKidInMessage => None,
-            },
+            Source::Keys { expected, .. } => expected.as_ref(),
         }
     }
 
