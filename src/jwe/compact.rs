@@ -69,14 +69,20 @@ fn decode_fixed<const N: usize>(part: &str, what: &str) -> Result<[u8; N]> {
     )))
 }
 
-/// Splits a compact JWE into its five parts, checking only sizes and count.
-pub(crate) fn split(compact: &str, max_len: usize) -> Result<Parts<'_>> {
+/// Refuses a JWE longer than `max_len`.
+pub(crate) fn check_len(compact: &str, max_len: usize) -> Result<()> {
     if compact.len() > max_len {
         return Err(Error::TooLarge {
             what: "JWE",
             limit: max_len,
         });
     }
+    Ok(())
+}
+
+/// Splits a compact JWE into its five parts, checking only sizes and count.
+pub(crate) fn split(compact: &str, max_len: usize) -> Result<Parts<'_>> {
+    check_len(compact, max_len)?;
     // Three dots from the front, one from the back (fast searches): only
     // the ciphertext can then hold a fifth, which its decoding refuses.
     let five = || malformed("expected five '.'-separated parts (compact serialization)");
@@ -110,6 +116,33 @@ pub(crate) fn split(compact: &str, max_len: usize) -> Result<Parts<'_>> {
         iv,
         ciphertext,
         tag,
+    })
+}
+
+/// The parts of a JWE whose header is `header_len` bytes already known and
+/// whose encrypted key is empty (`dir`), found at their fixed places without
+/// a search: `None` if the JWE is not laid out so. Where it returns parts,
+/// [`split`] returns the same ones.
+pub(crate) fn split_dir(compact: &str, header_len: usize) -> Option<Parts<'_>> {
+    let bytes = compact.as_bytes();
+    let iv_at = header_len + 2;
+    let ciphertext_at = iv_at + b64_len(IV_LEN) + 1;
+    let tag_at = bytes.len().checked_sub(b64_len(TAG_LEN))?;
+    let no_dots = |from: usize, to: usize| bytes.get(from..to).is_some_and(|s| !s.contains(&b'.'));
+    let dot = |at: usize| bytes.get(at) == Some(&b'.');
+    let laid_out = tag_at > ciphertext_at
+        && dot(header_len)
+        && dot(header_len + 1)
+        && no_dots(iv_at, ciphertext_at - 1)
+        && dot(ciphertext_at - 1)
+        && dot(tag_at - 1)
+        && no_dots(tag_at, bytes.len());
+    laid_out.then(|| Parts {
+        header: compact.get(..header_len).unwrap_or_default(),
+        encrypted_key: "",
+        iv: compact.get(iv_at..ciphertext_at - 1).unwrap_or_default(),
+        ciphertext: compact.get(ciphertext_at..tag_at - 1).unwrap_or_default(),
+        tag: compact.get(tag_at..).unwrap_or_default(),
     })
 }
 
@@ -162,4 +195,52 @@ pub(crate) fn wipe_from(buf: &mut Vec<u8>, start: usize) {
         tail.zeroize();
     }
     buf.truncate(start);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn fields<'a>(p: &Parts<'a>) -> [&'a str; 5] {
+        [p.header, p.encrypted_key, p.iv, p.ciphertext, p.tag]
+    }
+
+    proptest! {
+        /// Wherever the fixed-place split finds parts, the search finds the
+        /// same ones (header `HHHH`, dots and letters anywhere after it).
+        #[test]
+        fn fixed_places_agree_with_the_search(
+            tail in "[A.]{0,80}",
+            layout in (0usize..40, any::<bool>()),
+        ) {
+            // Half the cases laid out as a dir JWE, with a random ciphertext.
+            let compact = if layout.1 {
+                format!("HHHH..{}.{}.{}", "I".repeat(16), "C".repeat(layout.0) + &tail, "T".repeat(22))
+            } else {
+                format!("HHHH{tail}")
+            };
+            if let Some(fixed) = split_dir(&compact, 4) {
+                let searched = split(&compact, usize::MAX).unwrap();
+                prop_assert_eq!(fields(&fixed), fields(&searched));
+            }
+        }
+    }
+
+    #[test]
+    fn fixed_places_find_a_dir_jwe() {
+        let jwe = format!("HHHH..{}.{}.{}", "I".repeat(16), "CCCC", "T".repeat(22));
+        assert!(split_dir(&jwe, 4).is_some());
+        // An empty plaintext leaves an empty ciphertext part.
+        let empty = format!("HHHH..{}..{}", "I".repeat(16), "T".repeat(22));
+        assert_eq!(split_dir(&empty, 4).map(|p| p.ciphertext), Some(""));
+        for bad in [
+            format!("HHHH.k.{}.CCCC.{}", "I".repeat(16), "T".repeat(22)),
+            format!("HHHH..{}.CCCC.{}", "I".repeat(15), "T".repeat(22)),
+            format!("HHHH..{}.CCCC.{}", "I".repeat(16), "T".repeat(21)),
+            format!("HHHH..{}.{}", "I".repeat(16), "T".repeat(22)),
+        ] {
+            assert!(split_dir(&bad, 4).is_none(), "{bad}");
+        }
+    }
 }

@@ -487,15 +487,23 @@ impl Opener {
     /// old allocation is freed unwiped: callers holding secrets in `out`
     /// reserve first.
     pub(crate) fn open_into(&self, compact: &str, out: &mut Vec<u8>) -> Result<ProtectedHeader> {
-        let parts = compact::split(compact, self.max_len)?;
+        compact::check_len(compact, self.max_len)?;
         // A header the expected key writes itself is known by its text: no
-        // decoding, no JSON, and its kid is that key's own.
-        let known = self
-            .expected_key()
-            .and_then(|m| recognise(m, parts.header).map(|h| (h, m)));
-        let (header, material) = match known {
+        // decoding, no JSON, and its kid is that key's own. A `dir` JWE laid
+        // out as this crate writes it is split without searching.
+        let expected = self.expected_key();
+        let fast = expected.and_then(|m| {
+            let (header, len) = recognise(m, compact)?;
+            let parts = match header.alg() {
+                KeyManagement::Dir => compact::split_dir(compact, len)?,
+                _ => compact::split(compact, self.max_len).ok()?,
+            };
+            Some((parts, header, m))
+        });
+        let (parts, header, material) = match fast {
             Some(found) => found,
             None => {
+                let parts = compact::split(compact, self.max_len)?;
                 let header = parts.parse_header()?;
                 if header.alg() == KeyManagement::RsaOaepSha1 && !self.allow_rsa_oaep_sha1 {
                     return Err(Error::UnsupportedJwe {
@@ -504,7 +512,7 @@ impl Opener {
                     });
                 }
                 let material = self.resolve(header.kid())?;
-                (header, material)
+                (parts, header, material)
             }
         };
         let encrypted_key = parts.encrypted_key()?;
@@ -547,30 +555,35 @@ impl Opener {
     }
 }
 
-/// The header `header_b64` is, if it is one `material` seals with itself.
-fn recognise(material: &KeyMaterial, header_b64: &str) -> Option<ProtectedHeader> {
+/// The header `compact` starts with and its length, if it is one `material`
+/// seals with itself, followed by the dot that ends it.
+fn recognise(material: &KeyMaterial, compact: &str) -> Option<(ProtectedHeader, usize)> {
+    let starts = |header: &str| {
+        compact.starts_with(header) && compact.as_bytes().get(header.len()) == Some(&b'.')
+    };
     if let Some(key) = material.symmetric() {
         let headers = &key.inner().headers;
-        let json = if header_b64 == headers.plain {
-            false
-        } else if header_b64 == headers.json {
-            true
+        let (json, len) = if starts(&headers.plain) {
+            (false, headers.plain.len())
+        } else if starts(&headers.json) {
+            (true, headers.json.len())
         } else {
             return None;
         };
-        return Some(ProtectedHeader::known(
-            KeyManagement::Dir,
-            key.enc(),
-            key.kid().copied(),
-            json,
-        ));
+        let header =
+            ProtectedHeader::known(KeyManagement::Dir, key.enc(), key.kid().copied(), json);
+        return Some((header, len));
     }
     material.rsa_open_with()?;
     [ContentEncryption::A128Gcm, ContentEncryption::A256Gcm]
         .into_iter()
         .flat_map(|enc| [(enc, false), (enc, true)])
-        .find(|(enc, json)| alg::rsa_oaep::header_b64(*enc, *json) == header_b64)
-        .map(|(enc, json)| ProtectedHeader::known(KeyManagement::RsaOaep256, enc, None, json))
+        .find(|(enc, json)| starts(alg::rsa_oaep::header_b64(*enc, *json)))
+        .map(|(enc, json)| {
+            let len = alg::rsa_oaep::header_b64(enc, json).len();
+            let header = ProtectedHeader::known(KeyManagement::RsaOaep256, enc, None, json);
+            (header, len)
+        })
 }
 
 /// Reads the protected header of a JWE without decrypting it (for routing
