@@ -238,6 +238,18 @@ impl<C: Clock, R: CryptoRng> CorrelationIdGenerator<C, R> {
             .state
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
+        // The common case: another id in the second and zone of the last.
+        if let Some((s, z, stamp)) = st.stamp
+            && s == second
+            && z == zone
+            && st.second == second
+            && st.issued <= SUFFIX_MASK
+        {
+            let suffix = st.start.wrapping_add(st.issued) & SUFFIX_MASK;
+            st.issued += 1;
+            drop(st);
+            return Ok(CorrelationId::from_stamp(&stamp, suffix));
+        }
         let (second, start, issued) = if second > st.second {
             (second, st.rng.next_u32() & SUFFIX_MASK, 0)
         } else if st.issued > SUFFIX_MASK {
