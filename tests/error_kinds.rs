@@ -44,6 +44,8 @@ const TABLE: [(ErrorKind, &str, u16); 32] = [
     (ErrorKind::Io, "io", 500),
     (ErrorKind::Replayed, "replayed", 401),
     (ErrorKind::ReplayGuardFull, "replay_guard_full", 503),
+    (ErrorKind::UnreadableBody, "unreadable_body", 400),
+    (ErrorKind::StreamingBody, "streaming_body", 500),
 ];
 
 #[test]

@@ -330,6 +330,13 @@ mod tests {
             let back = fields.decrypt(sent.as_bytes(), &opener).unwrap();
             assert_eq!(&back[..], &doc[..], "{sent}");
         }
+        // A fault of the document is reported before a field's, wherever
+        // it lies (found by fuzzing: the single pass once said the earlier
+        // field's error).
+        let late = format!("{},", &text[..text.len() - 1]);
+        let bad_field = late.replacen(r#""eyJ"#, r#""xyJ"#, 1);
+        let e = fields.decrypt(bad_field.as_bytes(), &opener).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidJson, "{e}");
         // An escape that leaves no JWE is still refused, as malformed.
         let broken = text.replacen(r#""eyJ"#, r#""\"yJ"#, 1);
         let e = fields.decrypt(broken.as_bytes(), &opener).unwrap_err();

@@ -33,13 +33,19 @@ struct Walk<'p, 'd, F> {
     on_match: RefCell<F>,
     /// Our own error, when one stopped the reading.
     failure: RefCell<Option<Error>>,
+    /// The first error of `on_match`: the reading goes on (so that a fault
+    /// of the document itself, anywhere in it, is the one reported), but
+    /// `on_match` is not called again.
+    deferred: RefCell<Option<Error>>,
     repeated: Cell<bool>,
 }
 
 /// Reads `doc` once, calling `on_match` with each selected value (once,
 /// however many paths select it) and the first path that selects it.
 /// Returns how many values each path selected. A value selected inside
-/// another selected value is refused.
+/// another selected value is refused. A fault of the document (syntax, a
+/// repeated name, a nesting) is reported before any error of `on_match`,
+/// which stops the calls but not the reading.
 pub(super) fn walk<'d, F>(doc: &'d str, paths: &[FieldPath], on_match: F) -> Result<Vec<usize>>
 where
     F: FnMut(&'d RawValue, usize) -> Result<()>,
@@ -51,6 +57,7 @@ where
         matched: RefCell::new(vec![0; paths.len()]),
         on_match: RefCell::new(on_match),
         failure: RefCell::new(None),
+        deferred: RefCell::new(None),
         repeated: Cell::new(false),
     };
     let mut de = serde_json::Deserializer::from_str(doc);
@@ -60,7 +67,10 @@ where
         hi: paths.len(),
     };
     match root.deserialize(&mut de).and_then(|()| de.end()) {
-        Ok(()) => Ok(walk.matched.into_inner()),
+        Ok(()) => match walk.deferred.into_inner() {
+            Some(e) => Err(e),
+            None => Ok(walk.matched.into_inner()),
+        },
         Err(e) => Err(walk.failure.into_inner().unwrap_or_else(|| {
             if walk.repeated.get() {
                 json::repeated_name(&e)
@@ -141,7 +151,13 @@ where
             }
         }
         drop(states);
-        (self.on_match.borrow_mut())(raw, first)
+        let mut deferred = self.deferred.borrow_mut();
+        if deferred.is_none()
+            && let Err(e) = (self.on_match.borrow_mut())(raw, first)
+        {
+            *deferred = Some(e);
+        }
+        Ok(())
     }
 
     fn path_text(&self, i: usize) -> String {
