@@ -180,6 +180,15 @@ pub enum Error {
         /// The guard's capacity.
         capacity: usize,
     },
+    /// An HTTP body could not be read to its end (the peer went away, or
+    /// the transport failed).
+    UnreadableBody {
+        /// What failed.
+        reason: String,
+    },
+    /// A request body is a stream: only a body held whole can be signed and
+    /// encrypted, and nothing is sent unsigned.
+    StreamingBody,
     /// Reading a file failed.
     Io {
         /// What was being read.
@@ -311,6 +320,10 @@ pub enum ErrorKind {
     Replayed,
     /// [`Error::ReplayGuardFull`]
     ReplayGuardFull,
+    /// [`Error::UnreadableBody`]
+    UnreadableBody,
+    /// [`Error::StreamingBody`]
+    StreamingBody,
 }
 
 /// Who is at fault, and the HTTP status a server answers with.
@@ -348,7 +361,7 @@ impl Category {
 
 impl ErrorKind {
     /// Every kind, in declaration order.
-    pub const ALL: [ErrorKind; 32] = [
+    pub const ALL: [ErrorKind; 34] = [
         ErrorKind::MissingHeader,
         ErrorKind::DuplicateHeader,
         ErrorKind::InvalidHeader,
@@ -381,6 +394,8 @@ impl ErrorKind {
         ErrorKind::Io,
         ErrorKind::Replayed,
         ErrorKind::ReplayGuardFull,
+        ErrorKind::UnreadableBody,
+        ErrorKind::StreamingBody,
     ];
 
     /// A stable snake_case code, for logs, HTTP bodies and foreign callers.
@@ -419,6 +434,8 @@ impl ErrorKind {
             ErrorKind::Io => "io",
             ErrorKind::Replayed => "replayed",
             ErrorKind::ReplayGuardFull => "replay_guard_full",
+            ErrorKind::UnreadableBody => "unreadable_body",
+            ErrorKind::StreamingBody => "streaming_body",
         }
     }
 
@@ -442,7 +459,8 @@ impl ErrorKind {
             | ErrorKind::MalformedJwe
             | ErrorKind::UnsupportedJwe
             | ErrorKind::InvalidEnvelope
-            | ErrorKind::CorrelationIdMismatch => Category::BadRequest,
+            | ErrorKind::CorrelationIdMismatch
+            | ErrorKind::UnreadableBody => Category::BadRequest,
             ErrorKind::TokenMismatch
             | ErrorKind::TokenTimeOutsideWindow
             | ErrorKind::PaddedTokenRefused
@@ -456,6 +474,7 @@ impl ErrorKind {
             | ErrorKind::BufferTooSmall
             | ErrorKind::InvalidSecret
             | ErrorKind::InvalidRoutes
+            | ErrorKind::StreamingBody
             | ErrorKind::Io => Category::Configuration,
         }
     }
@@ -503,6 +522,8 @@ impl Error {
             Error::Io { .. } => ErrorKind::Io,
             Error::Replayed => ErrorKind::Replayed,
             Error::ReplayGuardFull { .. } => ErrorKind::ReplayGuardFull,
+            Error::UnreadableBody { .. } => ErrorKind::UnreadableBody,
+            Error::StreamingBody => ErrorKind::StreamingBody,
         }
     }
 
@@ -623,6 +644,10 @@ impl fmt::Display for Error {
                 f,
                 "replay guard: {capacity} unexpired tokens are held; try again later"
             ),
+            Error::UnreadableBody { reason } => write!(f, "the body could not be read: {reason}"),
+            Error::StreamingBody => f.write_str(
+                "the request body is a stream: only a body held whole can be signed (nothing was sent)",
+            ),
         }
     }
 }
@@ -682,6 +707,8 @@ mod tests {
                 ErrorKind::Io => 29,
                 ErrorKind::Replayed => 30,
                 ErrorKind::ReplayGuardFull => 31,
+                ErrorKind::UnreadableBody => 32,
+                ErrorKind::StreamingBody => 33,
             }
         }
         for (i, k) in ErrorKind::ALL.iter().enumerate() {
