@@ -26,6 +26,8 @@ mod routes;
 mod secret;
 mod time;
 mod token;
+#[cfg(feature = "http")]
+mod web;
 
 pub use correlation::{CorrelationId, CorrelationIdGenerator};
 pub use envelope::{ENVELOPE_MEMBER, open_envelope, seal_envelope, seal_envelope_with_rng};
@@ -51,3 +53,11 @@ pub use routes::{RequestProtection, ResponseProtection, Route, RouteMatch, Route
 pub use secret::ProjectSecret;
 pub use time::{Clock, DateTime, SystemClock, TimeFormat, TimeText, TimeZone};
 pub use token::{AcceptedForms, TokenForm, TokenSigner, TranToken, VerifyOptions};
+#[cfg(feature = "reqwest")]
+pub use web::ClientMiddleware;
+#[cfg(feature = "axum")]
+pub use web::NotVerified;
+#[cfg(feature = "http")]
+pub use web::error_response;
+#[cfg(feature = "tower")]
+pub use web::{ServerLayer, ServerService, Verified};

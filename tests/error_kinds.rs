@@ -11,7 +11,7 @@ use konaplate_crypto::{
 };
 
 #[rustfmt::skip]
-const TABLE: [(ErrorKind, &str, u16); 32] = [
+const TABLE: [(ErrorKind, &str, u16); 34] = [
     (ErrorKind::MissingHeader, "missing_header", 400),
     (ErrorKind::DuplicateHeader, "duplicate_header", 400),
     (ErrorKind::InvalidHeader, "invalid_header", 400),

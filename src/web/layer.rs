@@ -1,0 +1,234 @@
+//! A tower layer for servers (feature `tower`): reads the body up to a
+//! limit, accepts the request through [`Server::accept`], hands the handler
+//! the clear body with the verified headers in its extensions, and protects
+//! the handler's response as the route says.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::SystemTime;
+
+use bytes::Bytes;
+use http::{HeaderValue, Request, Response, StatusCode, header};
+use http_body::Body;
+use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
+use tower_layer::Layer;
+use tower_service::Service;
+
+use super::error_response;
+use crate::error::{Error, Result};
+use crate::exchange::Server;
+use crate::headers::RequestHeaders;
+use crate::ids::CryptoKeyId;
+use crate::routes::RouteMatch;
+
+/// The default largest request body read: 1 MiB.
+const DEFAULT_MAX_BODY: usize = 1 << 20;
+
+/// What the layer verified, in the request's extensions for the handler
+/// (axum: extract it; see [`NotVerified`](crate::NotVerified)).
+#[derive(Clone, Debug)]
+pub struct Verified {
+    headers: RequestHeaders,
+    key_id: Option<CryptoKeyId>,
+    route: RouteMatch,
+}
+
+impl Verified {
+    /// The verified `X-KM-*` headers.
+    pub fn headers(&self) -> &RequestHeaders {
+        &self.headers
+    }
+    /// The key the exchange uses (the one the request named, or for a
+    /// callback the first-issued key), if any.
+    pub fn key_id(&self) -> Option<&CryptoKeyId> {
+        self.key_id.as_ref()
+    }
+    /// The route that matched, with its parameters.
+    pub fn route(&self) -> &RouteMatch {
+        &self.route
+    }
+}
+
+/// Puts a [`Server`] in front of a service.
+///
+/// ```
+/// # use konaplate_crypto::*;
+/// # fn demo(server: Server) {
+/// let layer = ServerLayer::new(server).max_body(64 << 10);
+/// // axum: Router::new().route(...).layer(layer)
+/// # let _ = layer; }
+/// ```
+#[derive(Clone, Debug)]
+pub struct ServerLayer {
+    server: Server,
+    max_body: usize,
+}
+
+impl ServerLayer {
+    /// A layer accepting requests with `server` (its keys rotate through
+    /// the [`SharedKeyring`](crate::SharedKeyring) it holds), reading bodies
+    /// up to 1 MiB.
+    pub fn new(server: Server) -> ServerLayer {
+        ServerLayer {
+            server,
+            max_body: DEFAULT_MAX_BODY,
+        }
+    }
+
+    /// Reads request bodies up to `bytes`: a longer one is answered 413
+    /// without reading the rest.
+    #[must_use]
+    pub fn max_body(mut self, bytes: usize) -> ServerLayer {
+        self.max_body = bytes;
+        self
+    }
+}
+
+impl<S> Layer<S> for ServerLayer {
+    type Service = ServerService<S>;
+    fn layer(&self, inner: S) -> ServerService<S> {
+        ServerService {
+            inner,
+            server: self.server.clone(),
+            max_body: self.max_body,
+        }
+    }
+}
+
+/// The service [`ServerLayer`] makes.
+#[derive(Clone, Debug)]
+pub struct ServerService<S> {
+    inner: S,
+    server: Server,
+    max_body: usize,
+}
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// The answer for `error`, in the one JSON shape.
+fn refusal(error: &Error) -> Response<Full<Bytes>> {
+    let (status, body) = error_response(error);
+    let mut response = Response::new(Full::new(Bytes::from(body)));
+    *response.status_mut() = status;
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    response
+}
+
+/// A 500 for a fault of the server's own (its handler's body failed), in
+/// the same shape, saying nothing more.
+fn internal() -> Response<Full<Bytes>> {
+    let body = br#"{"code":"internal_error","message":"the server cannot process this request"}"#;
+    let mut response = Response::new(Full::new(Bytes::from_static(body)));
+    *response.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    response
+}
+
+/// Reads `body` whole, up to `limit` bytes.
+async fn read_limited<B>(body: B, limit: usize) -> Result<Bytes>
+where
+    B: Body,
+    B::Error: Into<BoxError>,
+{
+    match Limited::new(body, limit).collect().await {
+        Ok(collected) => Ok(collected.to_bytes()),
+        Err(e) if e.is::<LengthLimitError>() => Err(Error::TooLarge {
+            what: "request body",
+            limit,
+        }),
+        Err(_) => Err(Error::UnreadableBody {
+            reason: "the request body ended early or could not be read".into(),
+        }),
+    }
+}
+
+/// A `Content-Length` over `limit`: refused before a byte is read.
+fn declared_too_large(headers: &http::HeaderMap, limit: usize) -> bool {
+    headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok())
+        .is_some_and(|n| n > limit as u64)
+}
+
+impl<S, B, R> Service<Request<B>> for ServerService<S>
+where
+    S: Service<Request<Full<Bytes>>, Response = Response<R>> + Clone + Send + 'static,
+    S::Future: Send,
+    B: Body + Send + 'static,
+    B::Data: Send,
+    B::Error: Into<BoxError>,
+    R: Body + Send + 'static,
+    R::Data: Send,
+    R::Error: Into<BoxError>,
+{
+    type Response = Response<Full<Bytes>>;
+    type Error = S::Error;
+    type Future =
+        Pin<Box<dyn Future<Output = core::result::Result<Self::Response, S::Error>> + Send>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<core::result::Result<(), S::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request<B>) -> Self::Future {
+        // The clone that was made ready serves this call (tower's rule).
+        let clone = self.inner.clone();
+        let mut inner = std::mem::replace(&mut self.inner, clone);
+        let server = self.server.clone();
+        let limit = self.max_body;
+        Box::pin(async move {
+            let (parts, body) = request.into_parts();
+            if declared_too_large(&parts.headers, limit) {
+                return Ok(refusal(&Error::TooLarge {
+                    what: "request body",
+                    limit,
+                }));
+            }
+            let received = match read_limited(body, limit).await {
+                Ok(bytes) => bytes,
+                Err(e) => return Ok(refusal(&e)),
+            };
+            let accepted = match server.accept_http(&parts, &received, SystemTime::now()) {
+                Ok(accepted) => accepted,
+                Err(e) => return Ok(refusal(&e)),
+            };
+            let verified = Verified {
+                headers: accepted.headers().clone(),
+                key_id: accepted.key_id().copied(),
+                route: accepted.route().clone(),
+            };
+            let mut parts = parts;
+            parts.extensions.insert(verified);
+            parts.headers.remove(header::CONTENT_LENGTH);
+            let clear = Bytes::copy_from_slice(accepted.body());
+            let response = inner
+                .call(Request::from_parts(parts, Full::new(clear)))
+                .await?;
+            let (mut parts, body) = response.into_parts();
+            let answer = match body.collect().await {
+                Ok(collected) => collected.to_bytes(),
+                Err(_) => return Ok(internal()),
+            };
+            let prepared = match server.respond(&accepted, &answer) {
+                Ok(prepared) => prepared,
+                Err(e) => return Ok(refusal(&e)),
+            };
+            if let Err(e) = prepared.write_headers(&mut parts.headers) {
+                return Ok(refusal(&e));
+            }
+            parts.headers.remove(header::CONTENT_LENGTH);
+            Ok(Response::from_parts(
+                parts,
+                Full::new(Bytes::from(prepared.into_body())),
+            ))
+        })
+    }
+}
