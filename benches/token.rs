@@ -16,15 +16,7 @@ use konaplate_crypto::{
 };
 
 const SECRET: &str = "sandbox-secret-for-benchmarks";
-const TIME: bare::Time = bare::Time {
-    year: 2022,
-    month: 11,
-    day: 8,
-    hour: 12,
-    minute: 8,
-    second: 14,
-    milli: 608,
-};
+const TIME: bare::Time = bare::SEED_TIME;
 const KST_MS: i64 = 9 * 3600 * 1000;
 
 fn sign(c: &mut Criterion) {

@@ -13,14 +13,16 @@
 //! answer's body, if the server gave one, still on stdout).
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+#[path = "support/config.rs"]
+mod config;
+
 use std::io::{Read as _, Write as _};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
 use konaplate_crypto::{
-    AccessKey, AspId, Client, ClientMiddleware, CryptoKeyId, KeyFile, ProjectSecret, RouteTable,
-    SharedKeyring, TokenSigner,
+    AccessKey, AspId, Client, ClientMiddleware, CryptoKeyId, ProjectSecret, TokenSigner,
 };
 
 /// One request to the cancel endpoint through the KONA PLATE middleware.
@@ -51,20 +53,11 @@ struct Args {
 
 fn client(args: &Args) -> konaplate_crypto::Result<Client> {
     let secret = ProjectSecret::from_env(&args.secret_env)?;
-    let keys = KeyFile::read(&args.keyring, None)?.into_keyring()?;
-    let routes = match &args.routes {
-        Some(path) => RouteTable::from_json(&std::fs::read_to_string(path).map_err(|e| {
-            konaplate_crypto::Error::InvalidRoutes {
-                reason: format!("cannot read {}: {e}", path.display()),
-            }
-        })?)?,
-        None => RouteTable::from_json(include_str!("../routes/kona.json"))?,
-    };
     Ok(Client::new(
         AspId::parse(&args.asp_id)?,
         TokenSigner::new(&secret),
-        SharedKeyring::new(keys),
-        routes,
+        config::keys(&args.keyring)?,
+        config::routes(args.routes.as_deref())?,
     )
     .access_key(AccessKey::parse(&args.access_key)?)
     .crypto_key_id(CryptoKeyId::parse(&args.key_id)?))

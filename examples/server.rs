@@ -9,6 +9,8 @@
 //! The first line on stdout is the URL it listens on.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+#[path = "support/config.rs"]
+mod config;
 #[path = "support/seed.rs"]
 mod seed;
 
@@ -17,9 +19,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
-use konaplate_crypto::{
-    KeyFile, ProjectSecret, RouteTable, Server, ServerLayer, SharedKeyring, TokenSigner,
-};
+use konaplate_crypto::{ProjectSecret, Server, ServerLayer, TokenSigner};
 
 /// The seed's cancel endpoint behind the KONA PLATE layer.
 #[derive(Parser)]
@@ -43,19 +43,10 @@ struct Args {
 
 fn setup(args: &Args) -> konaplate_crypto::Result<Server> {
     let secret = ProjectSecret::from_env(&args.secret_env)?;
-    let keys = KeyFile::read(&args.keyring, None)?.into_keyring()?;
-    let routes = match &args.routes {
-        Some(path) => RouteTable::from_json(&std::fs::read_to_string(path).map_err(|e| {
-            konaplate_crypto::Error::InvalidRoutes {
-                reason: format!("cannot read {}: {e}", path.display()),
-            }
-        })?)?,
-        None => RouteTable::from_json(include_str!("../routes/kona.json"))?,
-    };
     Ok(Server::new(
         TokenSigner::new(&secret),
-        SharedKeyring::new(keys),
-        routes,
+        config::keys(&args.keyring)?,
+        config::routes(args.routes.as_deref())?,
     ))
 }
 

@@ -72,10 +72,23 @@ async fn start(keys: SharedKeyring, setup: Setup) -> String {
     }
     let app = seed::router(seed::Store::seeded(setup.repeatable))
         .layer(ServerLayer::new(server).max_body(setup.max_body));
+    serve(app).await
+}
+
+/// Serves `app` on 127.0.0.1:0; returns the seed endpoint's URL there.
+async fn serve(app: axum::Router) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, app).await });
     format!("http://{addr}{}", seed::PATH)
+}
+
+/// The seed's cancel request prepared by `client`.
+fn seed_request(client: &Client) -> PreparedRequest {
+    let body = cancel(seed::TODAY_APPLICATION, seed::USER);
+    client
+        .prepare("POST", seed::PATH, &body, SystemTime::now())
+        .unwrap()
 }
 
 fn kona(keys: SharedKeyring, key: CryptoKeyId) -> Client {
@@ -200,10 +213,7 @@ async fn card_fields_are_encrypted_on_the_wire() {
     let keys = SharedKeyring::new(keyring(&['a']));
     let url = start(keys.clone(), Setup::default()).await;
     let client = kona(keys, kid('a'));
-    let body = cancel(seed::TODAY_APPLICATION, seed::USER);
-    let prepared = client
-        .prepare("POST", seed::PATH, &body, SystemTime::now())
-        .unwrap();
+    let prepared = seed_request(&client);
     let response = send_raw(&url, &prepared, prepared.body().to_vec(), |_| {}).await;
     assert_eq!(response.status(), 200);
     let headers = response.headers().clone();
@@ -234,10 +244,7 @@ async fn refusals_have_their_status_and_code() {
     )
     .await;
     let client = kona(keys, kid('a'));
-    let body = cancel(seed::TODAY_APPLICATION, seed::USER);
-    let prepared = client
-        .prepare("POST", seed::PATH, &body, SystemTime::now())
-        .unwrap();
+    let prepared = seed_request(&client);
 
     // One byte of the body changed after signing.
     let mut changed = prepared.body().to_vec();
@@ -328,10 +335,7 @@ async fn a_replayed_request_is_refused_with_the_guard() {
     )
     .await;
     let client = kona(keys, kid('a'));
-    let body = cancel(seed::TODAY_APPLICATION, seed::USER);
-    let prepared = client
-        .prepare("POST", seed::PATH, &body, SystemTime::now())
-        .unwrap();
+    let prepared = seed_request(&client);
     let first = send_raw(&url, &prepared, prepared.body().to_vec(), |_| {}).await;
     assert_eq!(first.status(), 200);
     let (status, code, _) =
@@ -395,12 +399,10 @@ async fn a_response_for_another_request_is_refused() {
             )
         }),
     );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await });
+    let url = serve(app).await;
     let http = through(kona(SharedKeyring::new(keyring(&['a'])), kid('a')));
     let e = http
-        .post(format!("http://{addr}{}", seed::PATH))
+        .post(url)
         .body(cancel(seed::TODAY_APPLICATION, seed::USER))
         .send()
         .await
@@ -513,13 +515,7 @@ async fn the_extractor_gives_the_verified_headers() {
         .route(seed::PATH, axum::routing::post(echo))
         .layer(ServerLayer::new(server));
     let bare = axum::Router::new().route(seed::PATH, axum::routing::post(echo));
-    let mut urls = Vec::new();
-    for app in [layered, bare] {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        tokio::spawn(async move { axum::serve(listener, app).await });
-        urls.push(format!("http://{addr}{}", seed::PATH));
-    }
+    let urls = [serve(layered).await, serve(bare).await];
     let http = through(kona(keys, kid('a')));
     let (status, body) = call(&http, &urls[0], cancel(seed::TODAY_APPLICATION, seed::USER)).await;
     assert_eq!(status, 200, "{body}");

@@ -126,6 +126,17 @@ pub struct Time {
     pub milli: u32,
 }
 
+/// The seed request's token time, 2022-11-08 12:08:14.608.
+pub const SEED_TIME: Time = Time {
+    year: 2022,
+    month: 11,
+    day: 8,
+    hour: 12,
+    minute: 8,
+    second: 14,
+    milli: 608,
+};
+
 impl Token {
     pub fn new(secret: &[u8]) -> Token {
         Token {

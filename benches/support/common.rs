@@ -47,3 +47,9 @@ pub fn josekit_pair() -> (
     let dec = josekit::jwe::Dir.decrypter_from_bytes(KEY).unwrap();
     (header, enc, dec)
 }
+
+/// The two card fields' JWEs in a document the crate encrypted.
+pub fn sealed_values(sealed: &[u8]) -> [String; 2] {
+    let doc: serde_json::Value = serde_json::from_slice(sealed).unwrap();
+    ["mobileCardNo", "par"].map(|f| doc[f].as_str().unwrap().to_owned())
+}
