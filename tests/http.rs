@@ -530,3 +530,28 @@ async fn the_extractor_gives_the_verified_headers() {
     let (status, code, _) = refusal(response).await;
     assert_eq!((status, code.as_str()), (500, "internal_error"));
 }
+
+/// A handler's answer the route cannot protect (not JSON, on a route that
+/// encrypts fields) is the server's own fault: a bare 500, and the answer
+/// is never sent unprotected.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_answer_the_route_cannot_protect_is_a_500() {
+    let keys = SharedKeyring::new(keyring(&['a']));
+    let server = Server::new(
+        signer(),
+        keys.clone(),
+        RouteTable::from_json(ROUTES).unwrap(),
+    );
+    let app = axum::Router::new()
+        .route(
+            seed::PATH,
+            axum::routing::post(|| async { "mobileCardNo=9410123412341234" }),
+        )
+        .layer(ServerLayer::new(server));
+    let url = serve(app).await;
+    let prepared = seed_request(&kona(keys, kid('a')));
+    let response = send_raw(&url, &prepared, prepared.body().to_vec(), |_| {}).await;
+    let (status, code, message) = refusal(response).await;
+    assert_eq!((status, code.as_str()), (500, "internal_error"));
+    assert!(!message.contains("9410"), "{message}");
+}

@@ -217,12 +217,14 @@ where
                 Ok(collected) => collected.to_bytes(),
                 Err(_) => return Ok(internal()),
             };
-            let prepared = match server.respond(&accepted, &answer) {
-                Ok(prepared) => prepared,
-                Err(e) => return Ok(refusal(&e)),
+            // What fails from here is the server's own answer (a handler's
+            // body the route cannot protect, say): a bare 500, never the
+            // answer unprotected.
+            let Ok(prepared) = server.respond(&accepted, &answer) else {
+                return Ok(internal());
             };
-            if let Err(e) = prepared.write_headers(&mut parts.headers) {
-                return Ok(refusal(&e));
+            if prepared.write_headers(&mut parts.headers).is_err() {
+                return Ok(internal());
             }
             parts.headers.remove(header::CONTENT_LENGTH);
             Ok(Response::from_parts(
