@@ -22,7 +22,7 @@ use zeroize::Zeroizing;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::json::{self, Kind};
-use crate::jwe::{ContentType, Opened, Opener, Sealer};
+use crate::jwe::{ContentType, Opened, Opener, Sealer, ascii_string};
 
 /// White space JSON allows around a value.
 const JSON_SPACE: &[char] = &[' ', '\t', '\n', '\r'];
@@ -50,9 +50,7 @@ pub fn seal_envelope_with_rng<R: CryptoRng + ?Sized>(
     out.extend_from_slice(PREFIX.as_bytes());
     sealer.seal_into(body, ContentType::Text, rng, &mut out)?;
     out.extend_from_slice(SUFFIX.as_bytes());
-    // ASCII throughout. The fallback is never taken.
-    Ok(String::from_utf8(out)
-        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
+    Ok(ascii_string(out))
 }
 
 /// What an envelope holds before and after its JWE, written without white

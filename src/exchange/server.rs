@@ -168,6 +168,11 @@ pub struct PreparedResponse {
 }
 
 impl PreparedResponse {
+    /// The headers to set, by name.
+    #[cfg(feature = "http")]
+    pub(crate) fn headers(&self) -> impl Iterator<Item = (HeaderName, &str)> {
+        self.headers.iter().map(|(n, v)| (*n, v.as_str()))
+    }
     /// The headers to set, as `(name, value)` pairs.
     pub fn header_pairs(&self) -> impl Iterator<Item = (&str, &str)> {
         pairs(&self.headers)

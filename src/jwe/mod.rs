@@ -150,9 +150,7 @@ impl Sealer {
     ) -> Result<String> {
         let mut out = Vec::new();
         self.seal_into(plaintext, content, rng, &mut out)?;
-        // Base64url and dots: always ASCII. The fallback is never taken.
-        Ok(String::from_utf8(out)
-            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
+        Ok(ascii_string(out))
     }
 
     /// Appends the JWE of `plaintext` to `out` (ASCII). On failure `out`
@@ -233,6 +231,12 @@ fn compact_len(header_b64: &str, encrypted_key: usize, plaintext: usize) -> usiz
         .saturating_add(b64_len(plaintext))
         .saturating_add(b64_len(enc::aes_gcm::TAG_LEN))
         .saturating_add(4)
+}
+
+/// What [`Sealer::seal_into`] wrote (base64url, dots, and any ASCII around
+/// them), as a `String`. Always ASCII: the fallback is never taken.
+pub(crate) fn ascii_string(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// Plaintexts up to this long are encrypted past the end of the output

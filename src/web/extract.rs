@@ -6,8 +6,8 @@ use axum::response::{IntoResponse, Response};
 use http::request::Parts;
 use http::{HeaderValue, header};
 
-use super::error_response;
 use super::layer::Verified;
+use super::{error_response, internal_error};
 use crate::error::Error;
 
 /// The rejection of the [`Verified`] extractor: the request did not pass
@@ -27,11 +27,8 @@ fn json(status: http::StatusCode, body: Vec<u8>) -> Response {
 
 impl IntoResponse for NotVerified {
     fn into_response(self) -> Response {
-        json(
-            http::StatusCode::INTERNAL_SERVER_ERROR,
-            br#"{"code":"internal_error","message":"the server cannot process this request"}"#
-                .to_vec(),
-        )
+        let (status, body) = internal_error();
+        json(status, body)
     }
 }
 

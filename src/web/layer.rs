@@ -15,7 +15,7 @@ use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
 use tower_layer::Layer;
 use tower_service::Service;
 
-use super::error_response;
+use super::{error_response, internal_error};
 use crate::error::{Error, Result};
 use crate::exchange::Server;
 use crate::headers::RequestHeaders;
@@ -108,22 +108,18 @@ type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 /// The answer for `error`, in the one JSON shape.
 fn refusal(error: &Error) -> Response<Full<Bytes>> {
-    let (status, body) = error_response(error);
-    let mut response = Response::new(Full::new(Bytes::from(body)));
-    *response.status_mut() = status;
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
-    response
+    json(error_response(error))
 }
 
-/// A 500 for a fault of the server's own (its handler's body failed), in
-/// the same shape, saying nothing more.
+/// A 500 for a fault of the server's own (its handler's body failed, or
+/// its answer cannot be protected), in the same shape, saying nothing more.
 fn internal() -> Response<Full<Bytes>> {
-    let body = br#"{"code":"internal_error","message":"the server cannot process this request"}"#;
-    let mut response = Response::new(Full::new(Bytes::from_static(body)));
-    *response.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
+    json(internal_error())
+}
+
+fn json((status, body): (StatusCode, Vec<u8>)) -> Response<Full<Bytes>> {
+    let mut response = Response::new(Full::new(Bytes::from(body)));
+    *response.status_mut() = status;
     response.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/json"),

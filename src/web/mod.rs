@@ -49,20 +49,14 @@ pub(crate) fn x_km_pairs(map: &HeaderMap) -> Result<Vec<(&str, &str)>> {
 /// Sets each `(name, value)` in `map`, replacing any value it had.
 fn write_pairs<'a>(
     map: &mut HeaderMap,
-    pairs: impl Iterator<Item = (&'a str, &'a str)>,
+    pairs: impl Iterator<Item = (HeaderName, &'a str)>,
 ) -> Result<()> {
-    for (name, value) in pairs {
-        let header = HeaderName::from_name(name);
-        let bad = |reason: &str| match header {
-            Some(header) => Error::InvalidHeader {
-                header,
-                reason: reason.into(),
-            },
-            None => Error::InvalidRoutes {
-                reason: reason.into(),
-            },
+    for (header, value) in pairs {
+        let bad = |reason: &str| Error::InvalidHeader {
+            header,
+            reason: reason.into(),
         };
-        let name = http::HeaderName::from_bytes(name.as_bytes())
+        let name = http::HeaderName::from_bytes(header.as_str().as_bytes())
             .map_err(|_| bad("not a valid header name"))?;
         let value = HeaderValue::from_str(value).map_err(|_| bad("not a valid header value"))?;
         map.insert(name, value);
@@ -73,14 +67,14 @@ fn write_pairs<'a>(
 impl PreparedRequest {
     /// Writes the request's `X-KM-*` headers into `map` (feature `http`).
     pub fn write_headers(&self, map: &mut HeaderMap) -> Result<()> {
-        write_pairs(map, self.header_pairs())
+        write_pairs(map, self.headers().iter())
     }
 }
 
 impl PreparedResponse {
     /// Writes the response's `X-KM-*` headers into `map` (feature `http`).
     pub fn write_headers(&self, map: &mut HeaderMap) -> Result<()> {
-        write_pairs(map, self.header_pairs())
+        write_pairs(map, self.headers())
     }
 }
 
@@ -129,9 +123,28 @@ pub fn error_response(error: &Error) -> (http::StatusCode, Vec<u8>) {
     let status = http::StatusCode::from_u16(error.category().http_status())
         .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
     let message = match error.category() {
-        Category::Configuration => "the server cannot process this request".to_owned(),
+        Category::Configuration => INTERNAL.to_owned(),
         _ => error.to_string(),
     };
-    let body = serde_json::json!({ "code": error.code(), "message": message });
-    (status, body.to_string().into_bytes())
+    (status, json_body(error.code(), &message))
+}
+
+/// What a server says of a fault of its own: no more than this.
+const INTERNAL: &str = "the server cannot process this request";
+
+fn json_body(code: &str, message: &str) -> Vec<u8> {
+    serde_json::json!({ "code": code, "message": message })
+        .to_string()
+        .into_bytes()
+}
+
+/// The answer for a fault of the server's own that is no error of this
+/// crate (a handler's body that fails, a request that did not pass the
+/// layer): a bare 500 in the same shape.
+#[cfg(feature = "tower")]
+pub(crate) fn internal_error() -> (http::StatusCode, Vec<u8>) {
+    (
+        http::StatusCode::INTERNAL_SERVER_ERROR,
+        json_body("internal_error", INTERNAL),
+    )
 }
