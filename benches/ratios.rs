@@ -220,8 +220,7 @@ fn fields_and_envelopes(rows: &mut Vec<Row>) {
         black_box(marked.encrypt(black_box(SEED_RESPONSE), &sealer).unwrap());
     };
     let mut two_seals = || {
-        black_box(bare.seal(black_box(b"9410123412341234")));
-        black_box(bare.seal(black_box(b"Q1J4AwSWD4Jr4e4G7wUP2ujLKQ0")));
+        black_box(bare.seal_seed_values());
     };
     let r = interleaved(&mut encrypt, &mut two_seals);
     rows.push(row(
@@ -301,8 +300,7 @@ fn fields_and_envelopes(rows: &mut Vec<Row>) {
         r,
     ));
     let seals_work = || {
-        black_box(bare.seal(black_box(b"9410123412341234")));
-        black_box(bare.seal(black_box(b"Q1J4AwSWD4Jr4e4G7wUP2ujLKQ0")));
+        black_box(bare.seal_seed_values());
     };
     let r = interleaved(&mut || on_threads(2, &seals_work), &mut || {
         on_threads(1, &seals_work)
