@@ -164,3 +164,36 @@ fn wrong_kinds_and_unknown_bytes_are_refused_by_kind() {
         KeyProblem::TooSmall
     );
 }
+
+#[test]
+fn any_key_file_becomes_a_keyring_under_the_id_given() {
+    use konaplate_crypto::{CryptoKeyId, KeySelection};
+    let id = CryptoKeyId::parse(&"R".repeat(32)).unwrap();
+    let private = KeyFile::read(&rsa("client-private-pkcs8.pem"), None).unwrap();
+    let ring = private.clone().into_keyring_as(Some(id)).unwrap();
+    assert!(matches!(
+        ring.get(&id).unwrap().material(),
+        KeyMaterial::RsaOpenWith(_)
+    ));
+    // The keyring opens joserfc's JWE to the client key (it has no kid).
+    let (jwe, plaintext) = &client_jwes()[0];
+    let opened = ring.opener(KeySelection::Named(id)).open(jwe).unwrap();
+    assert_eq!(opened.plaintext(), plaintext.as_bytes());
+    let public = KeyFile::read(&rsa("server-certificate.pem"), None).unwrap();
+    let ring = public.clone().into_keyring_as(Some(id)).unwrap();
+    assert!(matches!(
+        ring.get(&id).unwrap().material(),
+        KeyMaterial::RsaSealTo(_)
+    ));
+    // Without an id an RSA key is refused; a key set with one too.
+    for file in [private, public] {
+        let e = file.into_keyring_as(None).unwrap_err();
+        assert_eq!(problem(&e), KeyProblem::KeySet, "{e}");
+    }
+    let jwks = KeyFile::read(&rsa("keyring.json"), None).unwrap();
+    assert!(jwks.clone().into_keyring_as(None).unwrap().len() >= 1);
+    assert_eq!(
+        problem(&jwks.into_keyring_as(Some(id)).unwrap_err()),
+        KeyProblem::KeySet
+    );
+}

@@ -4,9 +4,10 @@ use std::path::Path;
 
 use zeroize::Zeroizing;
 
-use super::{Keyring, jwk};
+use super::{KeyEntry, Keyring, jwk};
 use crate::error::{Error, KeyProblem, Result};
-use crate::keys::{KeyPassword, RsaPrivateKey, RsaPublicKey, SingleKey, load_single};
+use crate::ids::CryptoKeyId;
+use crate::keys::{KeyMaterial, KeyPassword, RsaPrivateKey, RsaPublicKey, SingleKey, load_single};
 
 /// What a key file holds, its format found from its bytes: a JWK Set or a
 /// single JWK (a keyring); a PEM or DER X.509 certificate or SPKI (a public
@@ -75,6 +76,32 @@ impl KeyFile {
             KeyFile::Keyring(ring) => Ok(ring),
             _ => Err(wrong_kind("a JWK Set or JWK")),
         }
+    }
+
+    /// A keyring from any key file, for front ends that take "a key file"
+    /// (the C ABI, the Python package): a key set keeps its own ids; an RSA
+    /// key becomes the one key of a keyring under `id`: a public key seals
+    /// to the other party, a private key opens. An RSA key without `id` is
+    /// refused, as is a key set with one (its keys name themselves).
+    pub fn into_keyring_as(self, id: Option<CryptoKeyId>) -> Result<Keyring> {
+        let (id, material) = match (self, id) {
+            (KeyFile::Keyring(ring), None) => return Ok(ring),
+            (KeyFile::Keyring(_), Some(_)) => {
+                return Err(Error::invalid_key(
+                    KeyProblem::KeySet,
+                    "a key set names its own keys: give no key id with it",
+                ));
+            }
+            (KeyFile::Public(key), Some(id)) => (id, KeyMaterial::RsaSealTo(key)),
+            (KeyFile::Private(key), Some(id)) => (id, KeyMaterial::RsaOpenWith(key)),
+            (KeyFile::Public(_) | KeyFile::Private(_), None) => {
+                return Err(Error::invalid_key(
+                    KeyProblem::KeySet,
+                    "an RSA key file names no key: give the key id it is known by",
+                ));
+            }
+        };
+        Keyring::from_entries(vec![KeyEntry::new(id, material)?])
     }
 
     /// The public key, if this is a certificate or an SPKI.
