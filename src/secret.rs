@@ -32,6 +32,16 @@ impl ProjectSecret {
         ProjectSecret(Zeroizing::new(bytes))
     }
 
+    /// A secret a caller hands over as bytes (the C ABI, the Python
+    /// package), copied as it is; an empty secret is an
+    /// [`Error::InvalidSecret`].
+    pub fn from_bytes(bytes: &[u8]) -> Result<ProjectSecret> {
+        if bytes.is_empty() {
+            return Err(empty());
+        }
+        Ok(ProjectSecret(Zeroizing::new(bytes.to_vec())))
+    }
+
     /// The value of the environment variable `var`, read as bytes. One
     /// trailing newline (`\n` or `\r\n`) is stripped; an unset variable or
     /// an empty secret is an [`Error::InvalidSecret`].
@@ -76,11 +86,15 @@ fn checked(bytes: Vec<u8>) -> Result<Zeroizing<Vec<u8>>> {
     let len = bytes.len() - strip;
     bytes.truncate(len);
     if bytes.is_empty() {
-        return Err(Error::InvalidSecret {
-            reason: "the secret is empty".into(),
-        });
+        return Err(empty());
     }
     Ok(bytes)
+}
+
+fn empty() -> Error {
+    Error::InvalidSecret {
+        reason: "the secret is empty".into(),
+    }
 }
 
 #[cfg(unix)]
@@ -120,6 +134,16 @@ impl fmt::Debug for ProjectSecret {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bytes_are_taken_as_they_are_and_empty_is_refused() {
+        let secret = ProjectSecret::from_bytes(b"abc\n").unwrap();
+        assert_eq!(secret.expose_secret(), b"abc\n");
+        assert!(matches!(
+            ProjectSecret::from_bytes(b""),
+            Err(Error::InvalidSecret { .. })
+        ));
+    }
 
     #[test]
     fn one_trailing_newline_is_stripped_and_empty_is_refused() {

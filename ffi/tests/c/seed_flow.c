@@ -1,0 +1,326 @@
+/* The C ABI from C: the seed flow both ways (client prepare, server accept
+ * and respond, client finish) over the seed route and an enveloped route,
+ * tokens and fields against vectors made by independent implementations,
+ * and the mistakes a C caller makes. Built with -Wall -Wextra -Werror and
+ * run under valgrind by .ci/run (ffi/tests/c/run).
+ *
+ * Vectors: the token is test-vectors/tokens.json's "ascii secret, seed
+ * body" (Python's hmac, test-vectors/gen/foundation.py); the sealed seed
+ * response is test-vectors/jwe-dir.json's "seed response" (Python's
+ * cryptography, checked with joserfc, test-vectors/gen/jwe_dir.py). */
+#include "konaplate.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int failures = 0;
+
+#define CHECK(cond)                                                                  \
+    do {                                                                             \
+        if (!(cond)) {                                                               \
+            fprintf(stderr, "%s:%d: check failed: %s (last message: %s)\n", __FILE__, \
+                    __LINE__, #cond, km_last_error_message());                       \
+            failures++;                                                              \
+        }                                                                            \
+    } while (0)
+
+/* A call that must succeed. */
+#define OK(call) CHECK((call) == KM_OK)
+
+/* A call that must fail with `status`, leaving a message that names `word`. */
+#define FAILS(call, status, word)                                                \
+    do {                                                                         \
+        km_status got_ = (call);                                                 \
+        if (got_ != (status)) {                                                  \
+            fprintf(stderr, "%s:%d: %s gave %s, not %s (%s)\n", __FILE__, __LINE__, \
+                    #call, km_status_code(got_), km_status_code(status),         \
+                    km_last_error_message());                                    \
+            failures++;                                                          \
+        } else if (strstr(km_last_error_message(), (word)) == NULL) {            \
+            fprintf(stderr, "%s:%d: message '%s' does not name '%s'\n", __FILE__, \
+                    __LINE__, km_last_error_message(), (word));                  \
+            failures++;                                                          \
+        }                                                                        \
+    } while (0)
+
+static const char JWKS[] =
+    "{\"keys\":[{\"kty\":\"oct\",\"kid\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\",\"use\":\"enc\","
+    "\"alg\":\"A128GCM\",\"k\":\"uP9GfphW-e6JACCYHNd9JQ\"},"
+    "{\"kty\":\"oct\",\"kid\":\"BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB\",\"use\":\"enc\","
+    "\"alg\":\"A256GCM\",\"k\":\"CT5Ib6e0mtzkkBXPn3J9nWMKo2Q7dxbQNfPVP13fo2U\"}]}";
+static const char KEY_B[] = "BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB";
+
+static const char ROUTES[] =
+    "{\"routes\":["
+    "{\"method\":\"POST\",\"path\":\"/api/v1/card/delivery/cancel\",\"request\":\"plain\","
+    "\"response\":{\"fields\":[\"mobileCardNo\",\"par\"],\"strict\":false}},"
+    "{\"method\":\"POST\",\"path\":\"/api/v1/cards/{cardId}/pan\",\"request\":\"envelope\","
+    "\"response\":\"envelope\"}]}";
+
+static const char SEED_REQUEST[] = "{\"cardApplyNo\":\"2022110812081460812345\",\"userId\":1234567890}";
+static const char SEED_RESPONSE[] =
+    "{\"code\":\"000_000\",\"message\":\"Success.\",\"mobileCardNo\":\"9410123412341234\","
+    "\"par\":\"Q1J4AwSWD4Jr4e4G7wUP2ujLKQ0\"}";
+
+static int has(const uint8_t *data, size_t len, const char *needle) {
+    size_t n = strlen(needle);
+    for (size_t i = 0; n <= len && i <= len - n; i++) {
+        if (memcmp(data + i, needle, n) == 0) return 1;
+    }
+    return 0;
+}
+
+/* One request and its response through client and server; `sealed_request`
+ * says whether the request body must be protected on the wire. */
+static void exchange(const km_client *client, const km_server *server, const char *path,
+                     const char *request_body, const char *response_body,
+                     int sealed_request) {
+    km_request *request = NULL;
+    OK(km_client_prepare(client, "POST", path, (const uint8_t *)request_body,
+                         strlen(request_body), &request));
+    if (request == NULL) return;
+
+    size_t count = 0;
+    OK(km_request_header_count(request, &count));
+    CHECK(count >= 7); /* ASP id, access key, key id, time, zone, correlation id, token */
+    km_header headers[16];
+    CHECK(count <= 16);
+    for (size_t i = 0; i < count && i < 16; i++) {
+        OK(km_request_header(request, i, &headers[i].name, &headers[i].value));
+    }
+    const uint8_t *sent = NULL;
+    size_t sent_len = 0;
+    OK(km_request_body(request, &sent, &sent_len));
+    CHECK(has(sent, sent_len, "2022110812081460812345") == !sealed_request);
+
+    km_accepted *accepted = NULL;
+    OK(km_server_accept(server, "POST", path, headers, count, sent, sent_len, &accepted));
+    const uint8_t *clear = NULL;
+    size_t clear_len = 0;
+    OK(km_accepted_body(accepted, &clear, &clear_len));
+    CHECK(clear_len == strlen(request_body) && memcmp(clear, request_body, clear_len) == 0);
+
+    km_response *response = NULL;
+    OK(km_server_respond(server, accepted, (const uint8_t *)response_body,
+                         strlen(response_body), &response));
+    size_t response_count = 0;
+    OK(km_response_header_count(response, &response_count));
+    CHECK(response_count == 2); /* correlation id, key id */
+    km_header response_headers[2];
+    for (size_t i = 0; i < response_count && i < 2; i++) {
+        OK(km_response_header(response, i, &response_headers[i].name,
+                              &response_headers[i].value));
+    }
+    const uint8_t *wire = NULL;
+    size_t wire_len = 0;
+    OK(km_response_body(response, &wire, &wire_len));
+    CHECK(!has(wire, wire_len, "9410123412341234")); /* the card number is never clear */
+    CHECK(has(wire, wire_len, "eyJ"));               /* ... but a JWE */
+
+    km_buffer finished = {NULL, 0};
+    OK(km_client_finish(client, request, response_headers, response_count, wire, wire_len,
+                        &finished));
+    CHECK(finished.len == strlen(response_body) &&
+          memcmp(finished.data, response_body, finished.len) == 0);
+
+    /* Tampered: one byte of the wire body changed is refused, and gives no output. */
+    uint8_t *tampered = malloc(wire_len);
+    memcpy(tampered, wire, wire_len);
+    tampered[wire_len - 6] ^= 1;
+    km_buffer refused = {(uint8_t *)1, 99};
+    km_status status = km_client_finish(client, request, response_headers, response_count,
+                                        tampered, wire_len, &refused);
+    CHECK(status == KM_DECRYPTION_FAILED || status == KM_MALFORMED_JWE ||
+          status == KM_INVALID_JSON || status == KM_INVALID_ENVELOPE);
+    CHECK(refused.data == NULL && refused.len == 0);
+    free(tampered);
+
+    OK(km_buffer_free(&finished));
+    OK(km_response_free(response));
+    OK(km_accepted_free(accepted));
+    OK(km_request_free(request));
+}
+
+static void tokens_and_ids(const km_signer *signer) {
+    static const char body[] = "{\"cardApplyNo\":\"2022110812081460812345\",\"userId\":1}";
+    char token[KM_TOKEN_MAX_LEN + 1];
+    OK(km_token_sign(signer, (const uint8_t *)body, strlen(body), "20221108120814608", "KST",
+                     false, token, sizeof token));
+    CHECK(strcmp(token, "KMV1:20221108120814608:gk9OIq5yN7pSkLnj+oZN4WsM0Dd/qCIikoV7XIuUenU") == 0);
+    OK(km_token_verify(signer, (const uint8_t *)body, strlen(body), token, "20221108120814608",
+                       "KST", 300, true));
+    FAILS(km_token_verify(signer, (const uint8_t *)body, strlen(body) - 1, token,
+                          "20221108120814608", "KST", 300, false),
+          KM_TOKEN_MISMATCH, "");
+    FAILS(km_token_verify(signer, (const uint8_t *)body, strlen(body), token,
+                          "20221108121814608", "KST", 300, false),
+          KM_TOKEN_TIME_OUTSIDE_WINDOW, "");
+    OK(km_token_sign(signer, (const uint8_t *)body, strlen(body), "20221108120814608", "KST",
+                     true, token, sizeof token));
+    CHECK(strlen(token) == KM_TOKEN_MAX_LEN && token[KM_TOKEN_MAX_LEN - 1] == '=');
+    FAILS(km_token_verify(signer, (const uint8_t *)body, strlen(body), token,
+                          "20221108120814608", "KST", 300, true),
+          KM_PADDED_TOKEN_REFUSED, "");
+    /* A GET: no body, as null with zero length. */
+    OK(km_token_sign(signer, NULL, 0, NULL, "UTC", false, token, sizeof token));
+    CHECK(strlen(token) == 66);
+    /* A buffer one byte short of the NUL, and none at all. */
+    FAILS(km_token_sign(signer, NULL, 0, NULL, "KST", false, token, 66), KM_BUFFER_TOO_SMALL, "");
+    CHECK(token[0] == '\0');
+    FAILS(km_token_sign(signer, NULL, 0, NULL, "KST", false, token, 0), KM_BUFFER_TOO_SMALL, "");
+
+    char id[KM_CORRELATION_ID_LEN + 1];
+    char other[KM_CORRELATION_ID_LEN + 1];
+    OK(km_correlation_id_new("KST", id, sizeof id));
+    OK(km_correlation_id_new("KST", other, sizeof other));
+    CHECK(strlen(id) == KM_CORRELATION_ID_LEN && id[12] == '-' && strcmp(id, other) != 0);
+    FAILS(km_correlation_id_new("Mars", id, sizeof id), KM_UNKNOWN_TIME_ZONE, "Mars");
+}
+
+static void fields_and_envelopes(const km_keyring *keyring) {
+    static const char sealed_seed[] =
+        "{\"code\":\"000_000\",\"message\":\"Success.\", \"mobileCardNo\":\"eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIiwia2lkIjoiQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkIifQ..sirq12xW92_urMKu.yHzcRjP8-XZPPu57nDrlfw.S69C6l7TyWdPExyz9f5BQg\" ,\n"
+        "  \"par\" : \"eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIiwia2lkIjoiQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkIifQ..dxgWP3jd0waWaDRh.kq9oe90epfEbqEZKUiCUesVrvaJHpl1Cfoue.OXAob-yYsdrV4JByFQxBgw\"}";
+    static const char clear_seed[] =
+        "{\"code\":\"000_000\",\"message\":\"Success.\", \"mobileCardNo\":\"9410123412341234\" ,\n"
+        "  \"par\" : \"Q1J4AwSWD4Jr4e4G7wUP2ujLKQ0\"}";
+    const char *paths[] = {"mobileCardNo", "par"};
+    km_fields *fields = NULL;
+    OK(km_fields_new(paths, 2, false, &fields));
+
+    km_buffer opened = {NULL, 0};
+    OK(km_fields_decrypt(fields, keyring, KEY_B, (const uint8_t *)sealed_seed,
+                         strlen(sealed_seed), &opened));
+    CHECK(opened.len == strlen(clear_seed) && memcmp(opened.data, clear_seed, opened.len) == 0);
+    OK(km_buffer_free(&opened));
+
+    km_buffer sealed = {NULL, 0};
+    OK(km_fields_encrypt(fields, keyring, KEY_B, (const uint8_t *)SEED_RESPONSE,
+                         strlen(SEED_RESPONSE), &sealed));
+    CHECK(!has(sealed.data, sealed.len, "Q1J4AwSWD4Jr4e4G7wUP2ujLKQ0"));
+    OK(km_fields_decrypt(fields, keyring, KEY_B, sealed.data, sealed.len, &opened));
+    CHECK(opened.len == strlen(SEED_RESPONSE) &&
+          memcmp(opened.data, SEED_RESPONSE, opened.len) == 0);
+    /* Key A is not the key that sealed them. */
+    km_buffer none = {NULL, 0};
+    FAILS(km_fields_decrypt(fields, keyring, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", sealed.data,
+                            sealed.len, &none),
+          KM_KEY_ID_MISMATCH, "");
+    CHECK(none.data == NULL);
+    OK(km_buffer_free(&sealed));
+    OK(km_buffer_free(&opened));
+
+    km_buffer envelope = {NULL, 0};
+    OK(km_envelope_seal(keyring, KEY_B, (const uint8_t *)SEED_REQUEST, strlen(SEED_REQUEST),
+                        &envelope));
+    CHECK(envelope.len > 12 && memcmp(envelope.data, "{\"encData\":\"", 12) == 0);
+    OK(km_envelope_open(keyring, KEY_B, envelope.data, envelope.len, &opened));
+    CHECK(opened.len == strlen(SEED_REQUEST) && memcmp(opened.data, SEED_REQUEST, opened.len) == 0);
+    OK(km_buffer_free(&opened));
+
+    /* A buffer freed twice: through the same struct a no-op, as free(NULL);
+     * through a copy of it, refused. */
+    km_buffer copy = envelope;
+    OK(km_buffer_free(&envelope));
+    CHECK(envelope.data == NULL && envelope.len == 0);
+    OK(km_buffer_free(&envelope));
+    FAILS(km_buffer_free(&copy), KM_INVALID_HANDLE, "buffer");
+    OK(km_buffer_free(NULL));
+
+    /* A path that does not parse, a null among the paths. */
+    const char *bad_paths[] = {"cards[", NULL};
+    km_fields *bad = (km_fields *)1;
+    FAILS(km_fields_new(bad_paths, 1, false, &bad), KM_INVALID_FIELD_PATH, "cards[");
+    CHECK(bad == NULL);
+    FAILS(km_fields_new(bad_paths + 1, 1, false, &bad), KM_INVALID_ARGUMENT, "paths[0]");
+    OK(km_fields_free(fields));
+}
+
+static void mistakes(const km_signer *signer, const km_keyring *keyring) {
+    km_signer *s = NULL;
+    /* Null pointers. */
+    FAILS(km_signer_new(NULL, 5, &s), KM_NULL_POINTER, "secret");
+    FAILS(km_signer_new((const uint8_t *)"k", 1, NULL), KM_NULL_POINTER, "out");
+    char token[KM_TOKEN_MAX_LEN + 1];
+    FAILS(km_token_sign(NULL, NULL, 0, NULL, "KST", false, token, sizeof token),
+          KM_NULL_POINTER, "signer");
+    FAILS(km_token_sign(signer, NULL, 0, NULL, NULL, false, token, sizeof token),
+          KM_NULL_POINTER, "zone");
+    FAILS(km_token_sign(signer, NULL, 0, NULL, "KST", false, NULL, 68), KM_NULL_POINTER, "out");
+    /* Zero lengths: an empty secret, an empty key set. */
+    FAILS(km_signer_new(NULL, 0, &s), KM_INVALID_SECRET, "empty");
+    km_keyring *k = NULL;
+    km_status empty = km_keyring_from_jwks(NULL, 0, &k);
+    CHECK(empty == KM_INVALID_KEY || empty == KM_INVALID_JSON);
+    CHECK(k == NULL);
+    /* Invalid UTF-8: in text, in a JWK Set, in a header. */
+    FAILS(km_token_sign(signer, NULL, 0, "2022\xff", "KST", false, token, sizeof token),
+          KM_INVALID_UTF8, "time");
+    FAILS(km_keyring_from_jwks((const uint8_t *)"{\"keys\":\"\xc3\x28\"}", 14, &k),
+          KM_INVALID_UTF8, "json");
+    km_server *server = NULL;
+    OK(km_server_new(signer, keyring, ROUTES, &server));
+    km_header bad_header[1] = {{"X-KM-Asp-Id", "\xe2\x82"}};
+    km_accepted *accepted = NULL;
+    FAILS(km_server_accept(server, "POST", "/api/v1/card/delivery/cancel", bad_header, 1, NULL,
+                           0, &accepted),
+          KM_INVALID_UTF8, "headers[0].value");
+    FAILS(km_server_accept(server, "POST", "/api/v1/card/delivery/cancel", NULL, 3, NULL, 0,
+                          &accepted),
+          KM_NULL_POINTER, "headers");
+    FAILS(km_server_accept(server, "POST", "/nowhere", NULL, 0, NULL, 0, &accepted),
+          KM_ROUTE_NOT_FOUND, "/nowhere");
+    FAILS(km_server_accept(server, "POST", "/api/v1/card/delivery/cancel", NULL, 0, NULL, 0,
+                          &accepted),
+          KM_MISSING_HEADER, "X-KM-");
+    /* A handle of another kind, and a handle freed already. */
+    FAILS(km_token_sign((const km_signer *)keyring, NULL, 0, NULL, "KST", false, token,
+                        sizeof token),
+          KM_INVALID_HANDLE, "km_signer");
+    FAILS(km_keyring_free((km_keyring *)server), KM_INVALID_HANDLE, "km_keyring");
+    OK(km_server_free(server));
+    FAILS(km_server_free(server), KM_INVALID_HANDLE, "server");
+    OK(km_server_free(NULL));
+    /* A key file of no known format, an RSA key without an id. */
+    FAILS(km_keyring_load((const uint8_t *)"hello", 5, NULL, NULL, &k), KM_INVALID_KEY, "");
+    /* Status codes by name. */
+    CHECK(strcmp(km_status_code(KM_OK), "ok") == 0);
+    CHECK(strcmp(km_status_code(KM_TOKEN_MISMATCH), "token_mismatch") == 0);
+    CHECK(strcmp(km_status_code(KM_INVALID_HANDLE), "invalid_handle") == 0);
+    /* A success clears the message. */
+    OK(km_correlation_id_new("UTC", token, sizeof token));
+    CHECK(km_last_error_message()[0] == '\0');
+}
+
+int main(void) {
+    static const char secret[] = "sandboxSecretKey0001";
+    km_signer *signer = NULL;
+    km_keyring *keyring = NULL;
+    km_client *client = NULL;
+    km_server *server = NULL;
+    OK(km_signer_new((const uint8_t *)secret, strlen(secret), &signer));
+    OK(km_keyring_from_jwks((const uint8_t *)JWKS, strlen(JWKS), &keyring));
+    OK(km_client_new("000170000002000", signer, keyring, ROUTES, "KKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKK",
+                     KEY_B, &client));
+    OK(km_server_new(signer, keyring, ROUTES, &server));
+    if (failures) return 1;
+
+    exchange(client, server, "/api/v1/card/delivery/cancel", SEED_REQUEST, SEED_RESPONSE, 0);
+    exchange(client, server, "/api/v1/cards/C1/pan", SEED_REQUEST,
+             "{\"pan\":\"9410123412341234\"}", 1);
+    tokens_and_ids(signer);
+    fields_and_envelopes(keyring);
+    mistakes(signer, keyring);
+
+    OK(km_server_free(server));
+    OK(km_client_free(client));
+    OK(km_keyring_free(keyring));
+    OK(km_signer_free(signer));
+    if (failures) {
+        fprintf(stderr, "%d checks failed\n", failures);
+        return 1;
+    }
+    printf("C ABI: seed flow both ways, vectors and mistakes: all checks passed\n");
+    return 0;
+}
