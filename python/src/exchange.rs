@@ -1,0 +1,264 @@
+//! `Client` and `Server`: the route-table exchange, and the requests and
+//! responses they make.
+
+use std::time::{Duration, SystemTime};
+
+use konaplate_crypto::{
+    AccessKey, AspId, CryptoKeyId, ReplayGuard, RouteTable, SharedKeyring, VerifyOptions,
+};
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyDict};
+
+use crate::errors::OrRaise;
+use crate::keys::Keyring;
+use crate::run;
+use crate::tokens::TokenSigner;
+
+/// Headers as a mapping (`dict`, or anything with `.items()`) or an
+/// iterable of `(name, value)` pairs.
+fn header_pairs(headers: &Bound<'_, PyAny>) -> PyResult<Vec<(String, String)>> {
+    let pairs = if headers.hasattr("items")? {
+        headers.call_method0("items")?
+    } else {
+        headers.clone()
+    };
+    pairs.try_iter()?.map(|pair| pair?.extract()).collect()
+}
+
+fn borrowed(pairs: &[(String, String)]) -> impl Iterator<Item = (&str, &str)> {
+    pairs.iter().map(|(n, v)| (n.as_str(), v.as_str()))
+}
+
+fn owned<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>) -> Vec<(String, String)> {
+    pairs.map(|(n, v)| (n.to_owned(), v.to_owned())).collect()
+}
+
+/// A client of the platform for one ASP: `prepare` signs a request and
+/// protects its body as its route says; `finish` checks and opens the
+/// response. `routes` is the route table's JSON text. Thread-safe.
+#[pyclass(frozen, module = "konaplate_crypto")]
+pub(crate) struct Client {
+    client: konaplate_crypto::Client,
+}
+
+#[pymethods]
+impl Client {
+    #[new]
+    #[pyo3(signature = (asp_id, signer, keyring, routes, access_key=None, crypto_key_id=None))]
+    fn new(
+        asp_id: &str,
+        signer: &TokenSigner,
+        keyring: &Keyring,
+        routes: &str,
+        access_key: Option<&str>,
+        crypto_key_id: Option<&str>,
+    ) -> PyResult<Client> {
+        let mut client = konaplate_crypto::Client::new(
+            AspId::parse(asp_id).or_raise()?,
+            signer.signer.clone(),
+            SharedKeyring::new(keyring.ring.clone()),
+            RouteTable::from_json(routes).or_raise()?,
+        );
+        if let Some(key) = access_key {
+            client = client.access_key(AccessKey::parse(key).or_raise()?);
+        }
+        if let Some(id) = crypto_key_id {
+            client = client.crypto_key_id(CryptoKeyId::parse(id).or_raise()?);
+        }
+        Ok(Client { client })
+    }
+
+    /// The request for `method` and `path` with `body`, now: send its
+    /// `headers` and `body`, then give the response to `finish`.
+    #[pyo3(signature = (method, path, body=b"".as_slice()))]
+    fn prepare(
+        &self,
+        py: Python<'_>,
+        method: &str,
+        path: &str,
+        body: &[u8],
+    ) -> PyResult<PreparedRequest> {
+        let request = run(py, body.len(), || {
+            self.client.prepare(method, path, body, SystemTime::now())
+        })
+        .or_raise()?;
+        Ok(PreparedRequest { request })
+    }
+
+    /// The clear body of the response to `request`: its
+    /// `X-KM-Correlation-Id` must be the request's; its body is opened as
+    /// the route says.
+    fn finish<'py>(
+        &self,
+        py: Python<'py>,
+        request: &PreparedRequest,
+        headers: &Bound<'py, PyAny>,
+        body: &[u8],
+    ) -> PyResult<Bound<'py, PyBytes>> {
+        let headers = header_pairs(headers)?;
+        let clear = run(py, body.len(), || {
+            self.client
+                .finish(&request.request, borrowed(&headers), body)
+        })
+        .or_raise()?;
+        Ok(PyBytes::new(py, &clear))
+    }
+}
+
+/// A request ready to send: `headers` and `body` as they go on the wire.
+#[pyclass(frozen, module = "konaplate_crypto")]
+pub(crate) struct PreparedRequest {
+    request: konaplate_crypto::PreparedRequest,
+}
+
+#[pymethods]
+impl PreparedRequest {
+    /// The `X-KM-*` headers to send, as `(name, value)` pairs.
+    #[getter]
+    fn headers(&self) -> Vec<(String, String)> {
+        owned(self.request.header_pairs())
+    }
+
+    /// The body to send, as signed (sealed if the route says so).
+    #[getter]
+    fn body<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, self.request.body())
+    }
+
+    /// The request's `X-KM-Correlation-Id`.
+    #[getter]
+    fn correlation_id(&self) -> String {
+        self.request.headers().correlation_id().to_string()
+    }
+}
+
+/// A server's side of the exchange: `accept` verifies a request and opens
+/// its body; `respond` protects the answer. `max_skew` is the token time
+/// window in seconds; `replay_guard`, a number of requests, refuses a
+/// request seen before within the window. Thread-safe.
+#[pyclass(frozen, module = "konaplate_crypto")]
+pub(crate) struct Server {
+    server: konaplate_crypto::Server,
+}
+
+#[pymethods]
+impl Server {
+    #[new]
+    #[pyo3(signature = (signer, keyring, routes, max_skew=300, replay_guard=None))]
+    fn new(
+        signer: &TokenSigner,
+        keyring: &Keyring,
+        routes: &str,
+        max_skew: u64,
+        replay_guard: Option<usize>,
+    ) -> PyResult<Server> {
+        let window = Duration::from_secs(max_skew);
+        let mut server = konaplate_crypto::Server::new(
+            signer.signer.clone(),
+            SharedKeyring::new(keyring.ring.clone()),
+            RouteTable::from_json(routes).or_raise()?,
+        )
+        .with_verify_options(VerifyOptions::default().with_max_skew(window));
+        if let Some(capacity) = replay_guard {
+            server = server.with_replay_guard(ReplayGuard::new(capacity, window));
+        }
+        Ok(Server { server })
+    }
+
+    /// Verifies a request now (route, every `X-KM-*` header, the token
+    /// over the body as received) and opens its body as the route says.
+    fn accept(
+        &self,
+        py: Python<'_>,
+        method: &str,
+        path: &str,
+        headers: &Bound<'_, PyAny>,
+        body: &[u8],
+    ) -> PyResult<AcceptedRequest> {
+        let headers = header_pairs(headers)?;
+        let accepted = run(py, body.len(), || {
+            self.server
+                .accept(method, path, borrowed(&headers), body, SystemTime::now())
+        })
+        .or_raise()?;
+        Ok(AcceptedRequest { accepted })
+    }
+
+    /// The response to `accepted`: `body` protected as the route says,
+    /// with the headers to send (`X-KM-Correlation-Id`, `X-KM-Crypto-Key-Id`).
+    fn respond(
+        &self,
+        py: Python<'_>,
+        accepted: &AcceptedRequest,
+        body: &[u8],
+    ) -> PyResult<PreparedResponse> {
+        let response = run(py, body.len(), || {
+            self.server.respond(&accepted.accepted, body)
+        })
+        .or_raise()?;
+        Ok(PreparedResponse {
+            headers: owned(response.header_pairs()),
+            body: response.into_body(),
+        })
+    }
+}
+
+/// A verified request: its clear `body`, `key_id`, `correlation_id` and
+/// the route's path `params`.
+#[pyclass(frozen, module = "konaplate_crypto")]
+pub(crate) struct AcceptedRequest {
+    accepted: konaplate_crypto::AcceptedRequest,
+}
+
+#[pymethods]
+impl AcceptedRequest {
+    /// The clear body.
+    #[getter]
+    fn body<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, self.accepted.body())
+    }
+
+    /// The key the request's body and response are protected with.
+    #[getter]
+    fn key_id(&self) -> Option<String> {
+        self.accepted.key_id().map(ToString::to_string)
+    }
+
+    /// The request's `X-KM-Correlation-Id`.
+    #[getter]
+    fn correlation_id(&self) -> String {
+        self.accepted.headers().correlation_id().to_string()
+    }
+
+    /// The route template's parameters (`{cardId}`) by name.
+    #[getter]
+    fn params<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let params = PyDict::new(py);
+        for (name, value) in self.accepted.route().params() {
+            params.set_item(name, value)?;
+        }
+        Ok(params)
+    }
+}
+
+/// A response ready to send: `headers` and `body` as they go on the wire.
+#[pyclass(frozen, module = "konaplate_crypto")]
+pub(crate) struct PreparedResponse {
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+#[pymethods]
+impl PreparedResponse {
+    /// The headers to send, as `(name, value)` pairs.
+    #[getter]
+    fn headers(&self) -> Vec<(String, String)> {
+        self.headers.clone()
+    }
+
+    /// The body to send.
+    #[getter]
+    fn body<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, &self.body)
+    }
+}
