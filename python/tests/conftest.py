@@ -9,6 +9,9 @@ import pytest
 
 import konaplate_crypto as km
 
+# The tests run against the installed wheel, never the source folder.
+assert "site-packages" in km.__file__, f"konaplate_crypto imported from {km.__file__}"
+
 VECTORS = Path(__file__).resolve().parents[2] / "test-vectors"
 SECRET = "sandboxSecretKey0001"
 ASP_ID = "000170000002000"
