@@ -360,7 +360,8 @@ impl Category {
 }
 
 impl ErrorKind {
-    /// Every kind, in declaration order.
+    /// Every kind, in declaration order. New kinds are appended, never
+    /// inserted: the C ABI numbers each kind by its place here.
     pub const ALL: [ErrorKind; 34] = [
         ErrorKind::MissingHeader,
         ErrorKind::DuplicateHeader,
