@@ -3,7 +3,8 @@
 use std::ffi::c_char;
 
 use konaplate_crypto::{
-    CryptoKeyId, Fields, KeyFile, KeyPassword, KeySelection, Keyring, open_envelope, seal_envelope,
+    CryptoKeyId, Fields, KeyFile, KeyPassword, KeySelection, Keyring, Opener, Sealer,
+    open_envelope, seal_envelope,
 };
 use zeroize::Zeroizing;
 
@@ -25,6 +26,18 @@ impl Handle for km_keyring {
 impl km_keyring {
     pub(crate) fn ring(&self) -> &Keyring {
         &self.ring
+    }
+
+    /// The sealer of the key `key_id` names.
+    fn sealer(&self, key_id: &str) -> Result<Sealer, Failure> {
+        Ok(self.ring.sealer(&CryptoKeyId::parse(key_id)?)?)
+    }
+
+    /// The opener of the key `key_id` names, else of the first-issued key
+    /// (a callback's), as the library's `KeySelection::for_callback`.
+    fn opener(&self, key_id: Option<&str>) -> Result<Opener, Failure> {
+        let named = key_id.map(CryptoKeyId::parse).transpose()?;
+        Ok(self.ring.opener(KeySelection::for_callback(named)))
     }
 }
 
@@ -136,14 +149,6 @@ pub extern "C" fn km_fields_free(fields: *mut km_fields) -> km_status {
     release(fields, "fields")
 }
 
-/// The key to open with: the one named, else the first-issued key (a
-/// callback's), as the library's `KeySelection::for_callback`.
-fn selection(key_id: Option<&str>) -> Result<KeySelection, Failure> {
-    Ok(KeySelection::for_callback(
-        key_id.map(CryptoKeyId::parse).transpose()?,
-    ))
-}
-
 /// The JSON document `doc` with every marked field's value sealed as a JWE
 /// under the key `key_id`, into `*out` (free with `km_buffer_free`).
 ///
@@ -170,7 +175,7 @@ pub unsafe extern "C" fn km_fields_encrypt(
             )
         };
         let (fields, keyring) = (lookup(fields, "fields")?, lookup(keyring, "keyring")?);
-        let sealer = keyring.ring.sealer(&CryptoKeyId::parse(key_id)?)?;
+        let sealer = keyring.sealer(key_id)?;
         let sealed = fields.fields.encrypt(doc, &sealer)?;
         out.put(hand_out(Zeroizing::new(sealed)));
         Ok(())
@@ -202,7 +207,7 @@ pub unsafe extern "C" fn km_fields_decrypt(
             )
         };
         let (fields, keyring) = (lookup(fields, "fields")?, lookup(keyring, "keyring")?);
-        let opener = keyring.ring.opener(selection(key_id)?);
+        let opener = keyring.opener(key_id)?;
         out.put(hand_out(fields.fields.decrypt(doc, &opener)?));
         Ok(())
     })
@@ -233,7 +238,7 @@ pub unsafe extern "C" fn km_envelope_seal(
             )
         };
         let keyring = lookup(keyring, "keyring")?;
-        let sealer = keyring.ring.sealer(&CryptoKeyId::parse(key_id)?)?;
+        let sealer = keyring.sealer(key_id)?;
         let sealed = seal_envelope(body, &sealer)?;
         out.put(hand_out(Zeroizing::new(sealed.into_bytes())));
         Ok(())
@@ -263,7 +268,7 @@ pub unsafe extern "C" fn km_envelope_open(
             )
         };
         let keyring = lookup(keyring, "keyring")?;
-        let opener = keyring.ring.opener(selection(key_id)?);
+        let opener = keyring.opener(key_id)?;
         out.put(hand_out(open_envelope(envelope, &opener)?));
         Ok(())
     })

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use konaplate_crypto::{
-    CryptoKeyId, KeyFile, KeyPassword, KeySelection, open_envelope, seal_envelope,
+    CryptoKeyId, KeyFile, KeyPassword, KeySelection, Opener, Sealer, open_envelope, seal_envelope,
 };
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedStr;
@@ -77,10 +77,18 @@ impl Keyring {
     }
 }
 
-/// The key to open with: the one named, else the first-issued key (a
-/// callback's).
-fn selection(id: Option<&str>) -> PyResult<KeySelection> {
-    Ok(KeySelection::for_callback(key_id(id)?))
+impl Keyring {
+    /// The sealer of the key `id` names.
+    fn sealer(&self, id: &str) -> PyResult<Sealer> {
+        let id = CryptoKeyId::parse(id).or_raise()?;
+        self.ring.sealer(&id).or_raise()
+    }
+
+    /// The opener of the key `id` names, else of the first-issued key (a
+    /// callback's).
+    fn opener(&self, id: Option<&str>) -> PyResult<Opener> {
+        Ok(self.ring.opener(KeySelection::for_callback(key_id(id)?)))
+    }
 }
 
 /// The fields of a JSON document that travel encrypted, by path:
@@ -112,8 +120,7 @@ impl Fields {
         keyring: &Keyring,
         key_id: &str,
     ) -> PyResult<Bound<'py, PyBytes>> {
-        let id = CryptoKeyId::parse(key_id).or_raise()?;
-        let sealer = keyring.ring.sealer(&id).or_raise()?;
+        let sealer = keyring.sealer(key_id)?;
         let sealed = run(py, doc.len(), || self.fields.encrypt(doc, &sealer)).or_raise()?;
         Ok(PyBytes::new(py, &sealed))
     }
@@ -129,7 +136,7 @@ impl Fields {
         keyring: &Keyring,
         key_id: Option<&str>,
     ) -> PyResult<Bound<'py, PyBytes>> {
-        let opener = keyring.ring.opener(selection(key_id)?);
+        let opener = keyring.opener(key_id)?;
         let clear = run(py, doc.len(), || self.fields.decrypt(doc, &opener)).or_raise()?;
         Ok(PyBytes::new(py, &clear))
     }
@@ -158,8 +165,7 @@ pub(crate) fn envelope_seal<'py>(
     keyring: &Keyring,
     key_id: &str,
 ) -> PyResult<Bound<'py, PyBytes>> {
-    let id = CryptoKeyId::parse(key_id).or_raise()?;
-    let sealer = keyring.ring.sealer(&id).or_raise()?;
+    let sealer = keyring.sealer(key_id)?;
     let sealed = run(py, body.len(), || seal_envelope(body, &sealer)).or_raise()?;
     Ok(PyBytes::new(py, sealed.as_bytes()))
 }
@@ -174,7 +180,7 @@ pub(crate) fn envelope_open<'py>(
     keyring: &Keyring,
     key_id: Option<&str>,
 ) -> PyResult<Bound<'py, PyBytes>> {
-    let opener = keyring.ring.opener(selection(key_id)?);
+    let opener = keyring.opener(key_id)?;
     let clear = run(py, doc.len(), || open_envelope(doc, &opener)).or_raise()?;
     Ok(PyBytes::new(py, &clear))
 }
