@@ -33,7 +33,7 @@ pub(crate) unsafe fn bytes<'a>(
         return Ok(&[]);
     }
     if ptr.is_null() {
-        return Err(Failure::Null(arg));
+        return Err(Failure::Null(arg.to_owned()));
     }
     // SAFETY: non-null and `len` readable bytes, by this function's contract.
     Ok(unsafe { std::slice::from_raw_parts(ptr, len) })
@@ -46,7 +46,7 @@ pub(crate) unsafe fn bytes<'a>(
 /// for `'a`.
 pub(crate) unsafe fn text<'a>(ptr: *const c_char, arg: &'static str) -> Result<&'a str, Failure> {
     // SAFETY: as this function's contract says.
-    unsafe { optional_text(ptr, arg) }?.ok_or(Failure::Null(arg))
+    unsafe { optional_text(ptr, arg) }?.ok_or_else(|| Failure::Null(arg.to_owned()))
 }
 
 /// As [`text`], where null means "none".
@@ -80,7 +80,7 @@ pub(crate) unsafe fn headers<'a>(
         return Ok(Vec::new());
     }
     if ptr.is_null() {
-        return Err(Failure::Null("headers"));
+        return Err(Failure::Null("headers".to_owned()));
     }
     // SAFETY: non-null and `count` readable headers, by this function's contract.
     let headers = unsafe { std::slice::from_raw_parts(ptr, count) };
@@ -93,9 +93,7 @@ pub(crate) unsafe fn headers<'a>(
                 // function's contract.
                 match unsafe { optional_text(ptr, "headers") } {
                     Ok(Some(text)) => Ok(text),
-                    Ok(None) => Err(Failure::Argument(format!(
-                        "`headers[{i}].{part}` is a null pointer"
-                    ))),
+                    Ok(None) => Err(Failure::Null(format!("headers[{i}].{part}"))),
                     Err(_) => Err(Failure::Utf8(format!("headers[{i}].{part}"))),
                 }
             };
@@ -118,7 +116,7 @@ pub(crate) unsafe fn text_array<'a>(
         return Ok(Vec::new());
     }
     if ptr.is_null() {
-        return Err(Failure::Null(arg));
+        return Err(Failure::Null(arg.to_owned()));
     }
     // SAFETY: non-null and `count` readable pointers, by this function's contract.
     let items = unsafe { std::slice::from_raw_parts(ptr, count) };
@@ -127,7 +125,7 @@ pub(crate) unsafe fn text_array<'a>(
         .enumerate()
         .map(|(i, &item)| {
             if item.is_null() {
-                return Err(Failure::Argument(format!("`{arg}[{i}]` is a null pointer")));
+                return Err(Failure::Null(format!("{arg}[{i}]")));
             }
             // SAFETY: non-null and NUL-terminated, by this function's contract.
             unsafe { CStr::from_ptr(item) }
@@ -146,7 +144,7 @@ impl<T> Out<T> {
     /// # Safety
     /// `ptr` is null or valid for writing a `T` for the call.
     pub(crate) unsafe fn new(ptr: *mut T, empty: T, arg: &'static str) -> Result<Out<T>, Failure> {
-        let ptr = NonNull::new(ptr).ok_or(Failure::Null(arg))?;
+        let ptr = NonNull::new(ptr).ok_or_else(|| Failure::Null(arg.to_owned()))?;
         // SAFETY: valid for writes, by this function's contract.
         unsafe { ptr.write(empty) };
         Ok(Out(ptr))
@@ -187,7 +185,7 @@ impl TextOut {
     /// # Safety
     /// `ptr` is null or valid for writing `len` bytes for the call.
     pub(crate) unsafe fn new(ptr: *mut c_char, len: usize) -> Result<TextOut, Failure> {
-        let ptr = NonNull::new(ptr.cast::<u8>()).ok_or(Failure::Null("out"))?;
+        let ptr = NonNull::new(ptr.cast::<u8>()).ok_or_else(|| Failure::Null("out".to_owned()))?;
         if len > 0 {
             // SAFETY: `len` >= 1 writable bytes, by this function's contract.
             unsafe { ptr.write(0) };

@@ -333,12 +333,54 @@ pub extern "C" fn km_response_free(response: *mut km_response) -> km_status {
     release(response, "response")
 }
 
-/// Writes a borrowed byte range (valid while its handle lives).
+/// A handle with a body C reads in place.
+trait Body: Handle {
+    fn body(&self) -> &[u8];
+}
+
+/// A handle with headers C reads one by one.
+trait Headers: Handle {
+    fn headers(&self) -> &[(CString, CString)];
+}
+
+impl Body for km_request {
+    fn body(&self) -> &[u8] {
+        self.request.body()
+    }
+}
+
+impl Body for km_accepted {
+    fn body(&self) -> &[u8] {
+        self.accepted.body()
+    }
+}
+
+impl Body for km_response {
+    fn body(&self) -> &[u8] {
+        &self.body
+    }
+}
+
+impl Headers for km_request {
+    fn headers(&self) -> &[(CString, CString)] {
+        &self.headers
+    }
+}
+
+impl Headers for km_response {
+    fn headers(&self) -> &[(CString, CString)] {
+        &self.headers
+    }
+}
+
+/// Writes the body of `handle`, borrowed: valid while the handle lives
+/// (the registry holds it until its `_free`).
 ///
 /// # Safety
 /// `data` and `len` are null or writable.
-unsafe fn borrowed_bytes(
-    bytes: &[u8],
+unsafe fn borrowed_body<H: Body>(
+    handle: *const H,
+    arg: &'static str,
     data: *mut *const u8,
     len: *mut usize,
 ) -> Result<(), Failure> {
@@ -349,6 +391,8 @@ unsafe fn borrowed_bytes(
             Out::new(len, 0, "len")?,
         )
     };
+    let handle = lookup(handle, arg)?;
+    let bytes = handle.body();
     data.put(if bytes.is_empty() {
         std::ptr::null()
     } else {
@@ -358,13 +402,13 @@ unsafe fn borrowed_bytes(
     Ok(())
 }
 
-/// Writes header `index`'s borrowed name and value (valid while their
-/// handle lives).
+/// Writes header `index` of `handle`, borrowed as [`borrowed_body`].
 ///
 /// # Safety
 /// `name` and `value` are null or writable.
-unsafe fn borrowed_header(
-    headers: &[(CString, CString)],
+unsafe fn borrowed_header<H: Headers>(
+    handle: *const H,
+    arg: &'static str,
     index: usize,
     name: *mut *const c_char,
     value: *mut *const c_char,
@@ -376,6 +420,8 @@ unsafe fn borrowed_header(
             Out::new(value, std::ptr::null(), "value")?,
         )
     };
+    let handle = lookup(handle, arg)?;
+    let headers = handle.headers();
     let (n, v) = headers.get(index).ok_or_else(|| {
         Failure::Argument(format!(
             "`index` is {index}; there are {} headers",
@@ -387,13 +433,18 @@ unsafe fn borrowed_header(
     Ok(())
 }
 
-/// Writes a header count.
+/// Writes the number of headers of `handle`.
 ///
 /// # Safety
 /// `count` is null or writable.
-unsafe fn header_count(headers: &[(CString, CString)], count: *mut usize) -> Result<(), Failure> {
+unsafe fn header_count<H: Headers>(
+    handle: *const H,
+    arg: &'static str,
+    count: *mut usize,
+) -> Result<(), Failure> {
     // SAFETY: as this function's contract says.
-    unsafe { Out::new(count, 0, "count") }?.put(headers.len());
+    let count = unsafe { Out::new(count, 0, "count") }?;
+    count.put(lookup(handle, arg)?.headers().len());
     Ok(())
 }
 
@@ -407,11 +458,8 @@ pub unsafe extern "C" fn km_request_header_count(
     request: *const km_request,
     count: *mut usize,
 ) -> km_status {
-    call(|| {
-        let request = lookup(request, "request")?;
-        // SAFETY: `count` is as this function's contract says.
-        unsafe { header_count(&request.headers, count) }
-    })
+    // SAFETY: `count` is as this function's contract says.
+    call(|| unsafe { header_count(request, "request", count) })
 }
 
 /// Header `index` of a prepared request: `*name` and `*value` point to
@@ -427,11 +475,8 @@ pub unsafe extern "C" fn km_request_header(
     name: *mut *const c_char,
     value: *mut *const c_char,
 ) -> km_status {
-    call(|| {
-        let request = lookup(request, "request")?;
-        // SAFETY: `name` and `value` are as this function's contract says.
-        unsafe { borrowed_header(&request.headers, index, name, value) }
-    })
+    // SAFETY: `name` and `value` are as this function's contract says.
+    call(|| unsafe { borrowed_header(request, "request", index, name, value) })
 }
 
 /// The body of a prepared request as it is to be sent: `*data` (null when
@@ -446,11 +491,8 @@ pub unsafe extern "C" fn km_request_body(
     data: *mut *const u8,
     len: *mut usize,
 ) -> km_status {
-    call(|| {
-        let request = lookup(request, "request")?;
-        // SAFETY: `data` and `len` are as this function's contract says.
-        unsafe { borrowed_bytes(request.request.body(), data, len) }
-    })
+    // SAFETY: `data` and `len` are as this function's contract says.
+    call(|| unsafe { borrowed_body(request, "request", data, len) })
 }
 
 /// The clear body of an accepted request, owned by it (valid until it is
@@ -464,11 +506,8 @@ pub unsafe extern "C" fn km_accepted_body(
     data: *mut *const u8,
     len: *mut usize,
 ) -> km_status {
-    call(|| {
-        let accepted = lookup(accepted, "accepted")?;
-        // SAFETY: `data` and `len` are as this function's contract says.
-        unsafe { borrowed_bytes(accepted.accepted.body(), data, len) }
-    })
+    // SAFETY: `data` and `len` are as this function's contract says.
+    call(|| unsafe { borrowed_body(accepted, "accepted", data, len) })
 }
 
 /// The number of headers of a response, into `*count`.
@@ -480,11 +519,8 @@ pub unsafe extern "C" fn km_response_header_count(
     response: *const km_response,
     count: *mut usize,
 ) -> km_status {
-    call(|| {
-        let response = lookup(response, "response")?;
-        // SAFETY: `count` is as this function's contract says.
-        unsafe { header_count(&response.headers, count) }
-    })
+    // SAFETY: `count` is as this function's contract says.
+    call(|| unsafe { header_count(response, "response", count) })
 }
 
 /// Header `index` of a response, as [`km_request_header`].
@@ -498,11 +534,8 @@ pub unsafe extern "C" fn km_response_header(
     name: *mut *const c_char,
     value: *mut *const c_char,
 ) -> km_status {
-    call(|| {
-        let response = lookup(response, "response")?;
-        // SAFETY: `name` and `value` are as this function's contract says.
-        unsafe { borrowed_header(&response.headers, index, name, value) }
-    })
+    // SAFETY: `name` and `value` are as this function's contract says.
+    call(|| unsafe { borrowed_header(response, "response", index, name, value) })
 }
 
 /// The protected body of a response, as [`km_request_body`].
@@ -515,9 +548,6 @@ pub unsafe extern "C" fn km_response_body(
     data: *mut *const u8,
     len: *mut usize,
 ) -> km_status {
-    call(|| {
-        let response = lookup(response, "response")?;
-        // SAFETY: `data` and `len` are as this function's contract says.
-        unsafe { borrowed_bytes(&response.body, data, len) }
-    })
+    // SAFETY: `data` and `len` are as this function's contract says.
+    call(|| unsafe { borrowed_body(response, "response", data, len) })
 }

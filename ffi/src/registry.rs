@@ -44,7 +44,7 @@ pub(crate) fn publish<H: Handle>(value: H) -> *mut H {
 /// meanwhile on another thread.
 pub(crate) fn lookup<H: Handle>(ptr: *const H, arg: &'static str) -> Result<Arc<H>, Failure> {
     if ptr.is_null() {
-        return Err(Failure::Null(arg));
+        return Err(Failure::Null(arg.to_owned()));
     }
     let live = HANDLES.read().unwrap_or_else(PoisonError::into_inner);
     live.get(&(ptr as usize))

@@ -189,7 +189,7 @@ pub extern "C" fn km_status_code(status: km_status) -> *const c_char {
 /// Why a call failed: the library's error, or a misuse of the ABI.
 pub(crate) enum Failure {
     Library(Error),
-    Null(&'static str),
+    Null(String),
     Utf8(String),
     Handle {
         arg: &'static str,

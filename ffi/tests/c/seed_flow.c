@@ -233,7 +233,7 @@ static void fields_and_envelopes(const km_keyring *keyring) {
     km_fields *bad = (km_fields *)1;
     FAILS(km_fields_new(bad_paths, 1, false, &bad), KM_INVALID_FIELD_PATH, "cards[");
     CHECK(bad == NULL);
-    FAILS(km_fields_new(bad_paths + 1, 1, false, &bad), KM_INVALID_ARGUMENT, "paths[0]");
+    FAILS(km_fields_new(bad_paths + 1, 1, false, &bad), KM_NULL_POINTER, "paths[0]");
     OK(km_fields_free(fields));
 }
 
