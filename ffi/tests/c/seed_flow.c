@@ -237,6 +237,69 @@ static void fields_and_envelopes(const km_keyring *keyring) {
     OK(km_fields_free(fields));
 }
 
+/* RSA-OAEP-256 with keys from files: joserfc's JWE to the client key opens
+ * with the client's PKCS#8 key (test-vectors/jwe-rsa.json, "joserfc {enc: A256GCM, alg: RSA-OAEP-256}"),
+ * and what is sealed to the server certificate opens with the server key. */
+static int read_file(const char *path, uint8_t **data, size_t *len) {
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) return 0;
+    static uint8_t buffer[16384];
+    *len = fread(buffer, 1, sizeof buffer, f);
+    fclose(f);
+    *data = buffer;
+    return *len > 0 && *len < sizeof buffer;
+}
+
+static km_keyring *load_key(const char *path, const char *key_id) {
+    uint8_t *data = NULL;
+    size_t len = 0;
+    km_keyring *ring = NULL;
+    CHECK(read_file(path, &data, &len));
+    OK(km_keyring_load(data, len, NULL, key_id, &ring));
+    return ring;
+}
+
+static void rsa_key_files(void) {
+    static const char joserfc_jwe[] =
+        "eyJlbmMiOiJBMjU2R0NNIiwiYWxnIjoiUlNBLU9BRVAtMjU2In0.b1U1-LO-bLtUUiXYGHfvCYIzyoucpz2bA-wa5l"
+        "smdtKEwkYVaq47DUA_Xwikvcvj4CgMNGHGXOMpHOlWctIW-EO_TKFws-jiPEFKvfQASzk4sz7z_XBha4ojN2HEFmzA"
+        "CEFpqrBUKx8RJ7VkTwbR4H5KmsJz3Hij0r3WgOkVMMQGE3YIpOaDE0atCf-YysooiFnqQB9In8UdmanOMdlSG8q7he"
+        "yvqr-4mQXmhX47YjKMrnApN-Wv-AUuqb4KgzY2gjBfPr2b5IHu-X7om-bRjw85eIqqHjC7RPQUsRpG7rSagnzHdWH_"
+        "Ufl5mn2GhlzlylrLdX7hBa7CMvmvf3uKMQ.f4SHWuCG-7bKIzM-.u5RlP01NKsqf15Ayif1X6D7rMDMwH0aO62xn3a"
+        "tKoUeLTKE.y_4VlOY_fKAuGkrKcmw9FQ";
+    static const char clear[] = "{\"mobileCardNo\":\"9410123412341234\"}";
+    const char *client_id = "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCC", *server_id = "SSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSS";
+    km_keyring *client = load_key("test-vectors/rsa/client-private-pkcs8.pem", client_id);
+    size_t envelope_len = strlen(joserfc_jwe) + 32;
+    char *envelope = malloc(envelope_len);
+    snprintf(envelope, envelope_len, "{\"encData\":\"%s\"}", joserfc_jwe);
+    km_buffer opened = {NULL, 0};
+    OK(km_envelope_open(client, client_id, (const uint8_t *)envelope, strlen(envelope), &opened));
+    CHECK(opened.len == strlen(clear) && memcmp(opened.data, clear, opened.len) == 0);
+    OK(km_buffer_free(&opened));
+    free(envelope);
+
+    km_keyring *to_server = load_key("test-vectors/rsa/server-certificate.pem", server_id);
+    km_keyring *server = load_key("test-vectors/rsa/server-private-pkcs8.pem", server_id);
+    km_buffer sealed = {NULL, 0};
+    OK(km_envelope_seal(to_server, server_id, (const uint8_t *)clear, strlen(clear), &sealed));
+    OK(km_envelope_open(server, server_id, sealed.data, sealed.len, &opened));
+    CHECK(opened.len == strlen(clear) && memcmp(opened.data, clear, opened.len) == 0);
+    /* A certificate seals only; a key file without an id is refused. */
+    km_buffer none = {NULL, 0};
+    FAILS(km_envelope_open(to_server, server_id, sealed.data, sealed.len, &none), KM_KEY_MISMATCH, "");
+    km_keyring *unnamed = NULL;
+    uint8_t *data = NULL;
+    size_t len = 0;
+    CHECK(read_file("test-vectors/rsa/server-private-pkcs8.pem", &data, &len));
+    FAILS(km_keyring_load(data, len, NULL, NULL, &unnamed), KM_INVALID_KEY, "key id");
+    OK(km_buffer_free(&sealed));
+    OK(km_buffer_free(&opened));
+    OK(km_keyring_free(client));
+    OK(km_keyring_free(to_server));
+    OK(km_keyring_free(server));
+}
+
 static void mistakes(const km_signer *signer, const km_keyring *keyring) {
     km_signer *s = NULL;
     /* Null pointers. */
@@ -311,6 +374,7 @@ int main(void) {
              "{\"pan\":\"9410123412341234\"}", 1);
     tokens_and_ids(signer);
     fields_and_envelopes(keyring);
+    rsa_key_files();
     mistakes(signer, keyring);
 
     OK(km_server_free(server));
