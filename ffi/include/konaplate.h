@@ -446,11 +446,13 @@ km_status km_envelope_open(const km_keyring *keyring,
 // `buffer` is null or points to a `km_buffer` the caller may read and write.
 km_status km_buffer_free(km_buffer *buffer);
 
-// The stable code of `status` as a static NUL-terminated string:
-// `"ok"`, a library error kind's code (`"token_mismatch"`), or one of
+// The stable code of a status as a static NUL-terminated string: `"ok"`,
+// a library error kind's code (`"token_mismatch"`), one of
 // `"null_pointer"`, `"invalid_utf8"`, `"invalid_handle"`,
-// `"invalid_argument"`, `"internal"`. Never null; never freed.
-const char *km_status_code(km_status status);
+// `"invalid_argument"`, `"internal"`, or `"unknown"` for a number that is
+// no status (the status is taken as a plain `int` so that any value is
+// safe to pass). Never null; never freed.
+const char *km_status_code(int32_t status);
 
 // The message of the last call made on this thread: what was wrong and
 // where (never a secret, a key or a plaintext), or an empty string after a

@@ -22,6 +22,7 @@
 #![allow(unsafe_code)] // The C ABI: the one crate of the workspace with `unsafe`.
 #![allow(non_camel_case_types)] // The C names: km_status, km_buffer, km_signer ...
 #![deny(missing_docs)]
+#![deny(clippy::undocumented_unsafe_blocks)]
 #![deny(unsafe_op_in_unsafe_fn)]
 
 mod args;

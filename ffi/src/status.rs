@@ -5,6 +5,7 @@ use std::cell::RefCell;
 use std::ffi::{CString, c_char};
 use std::fmt;
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::LazyLock;
 
 use konaplate_crypto::{Error, ErrorKind};
 
@@ -159,14 +160,16 @@ impl km_status {
     }
 }
 
-/// The stable code of `status` as a static NUL-terminated string:
-/// `"ok"`, a library error kind's code (`"token_mismatch"`), or one of
+/// The stable code of a status as a static NUL-terminated string: `"ok"`,
+/// a library error kind's code (`"token_mismatch"`), one of
 /// `"null_pointer"`, `"invalid_utf8"`, `"invalid_handle"`,
-/// `"invalid_argument"`, `"internal"`. Never null; never freed.
+/// `"invalid_argument"`, `"internal"`, or `"unknown"` for a number that is
+/// no status (the status is taken as a plain `int` so that any value is
+/// safe to pass). Never null; never freed.
 #[unsafe(no_mangle)]
-pub extern "C" fn km_status_code(status: km_status) -> *const c_char {
+pub extern "C" fn km_status_code(status: i32) -> *const c_char {
     // One NUL-terminated copy of each code, made once.
-    static CODES: std::sync::LazyLock<Vec<(km_status, CString)>> = std::sync::LazyLock::new(|| {
+    static CODES: LazyLock<Vec<(i32, CString)>> = LazyLock::new(|| {
         let mut all: Vec<km_status> = ErrorKind::ALL.into_iter().map(km_status::of_kind).collect();
         all.extend([
             km_status::KM_OK,
@@ -177,13 +180,16 @@ pub extern "C" fn km_status_code(status: km_status) -> *const c_char {
             km_status::KM_INTERNAL,
         ]);
         all.into_iter()
-            .map(|s| (s, CString::new(s.code()).unwrap_or_default()))
+            .map(|s| (s as i32, CString::new(s.code()).unwrap_or_default()))
             .collect()
     });
-    CODES
-        .iter()
-        .find(|(s, _)| *s == status)
-        .map_or(c"internal".as_ptr(), |(_, code)| code.as_ptr())
+    catch_unwind(|| {
+        CODES
+            .iter()
+            .find(|(number, _)| *number == status)
+            .map_or(c"unknown".as_ptr(), |(_, code)| code.as_ptr())
+    })
+    .unwrap_or(c"internal".as_ptr())
 }
 
 /// Why a call failed: the library's error, or a misuse of the ABI.
@@ -236,9 +242,13 @@ thread_local! {
     static MESSAGE: RefCell<CString> = RefCell::new(CString::default());
 }
 
+/// Sets this thread's message. Never panics: a thread whose locals are
+/// being destroyed (a C thread-exit hook calling in) keeps no message.
 fn set_message(text: &str) {
-    MESSAGE.with(|m| {
-        let mut m = m.borrow_mut();
+    let _ = MESSAGE.try_with(|m| {
+        let Ok(mut m) = m.try_borrow_mut() else {
+            return;
+        };
         if text.is_empty() && m.is_empty() {
             return;
         }
@@ -257,26 +267,30 @@ fn set_message(text: &str) {
 /// thread; never null; never freed by the caller.
 #[unsafe(no_mangle)]
 pub extern "C" fn km_last_error_message() -> *const c_char {
-    MESSAGE.with(|m| m.borrow().as_ptr())
+    MESSAGE
+        .try_with(|m| m.try_borrow().map_or(c"".as_ptr(), |m| m.as_ptr()))
+        .unwrap_or(c"".as_ptr())
 }
 
 /// Runs an entry point's work: a panic is caught here and becomes
 /// `KM_INTERNAL`; a failure leaves its message for this thread.
 pub(crate) fn call(work: impl FnOnce() -> Result<(), Failure>) -> km_status {
-    match catch_unwind(AssertUnwindSafe(work)) {
-        Ok(Ok(())) => {
+    // The message is made and kept inside the guard too: nothing of a call
+    // runs outside it.
+    let guarded = catch_unwind(AssertUnwindSafe(|| match work() {
+        Ok(()) => {
             set_message("");
             km_status::KM_OK
         }
-        Ok(Err(failure)) => {
+        Err(failure) => {
             set_message(&failure.to_string());
             failure.status()
         }
-        Err(_) => {
-            set_message("internal error: a bug in konaplate was stopped at the C boundary");
-            km_status::KM_INTERNAL
-        }
-    }
+    }));
+    guarded.unwrap_or_else(|_| {
+        set_message("internal error: a bug in konaplate was stopped at the C boundary");
+        km_status::KM_INTERNAL
+    })
 }
 
 #[cfg(test)]
@@ -295,8 +309,17 @@ mod tests {
                 "{kind:?}"
             );
             // SAFETY: km_status_code returns a static NUL-terminated string.
-            let code = unsafe { CStr::from_ptr(km_status_code(status)) };
+            let code = unsafe { CStr::from_ptr(km_status_code(status as i32)) };
             assert_eq!(code.to_str().ok(), Some(kind.code()));
+        }
+    }
+
+    #[test]
+    fn a_number_that_is_no_status_is_unknown() {
+        for number in [-1, 35, 99, 105, i32::MAX] {
+            // SAFETY: km_status_code returns a static NUL-terminated string.
+            let code = unsafe { CStr::from_ptr(km_status_code(number)) };
+            assert_eq!(code.to_str().ok(), Some("unknown"), "{number}");
         }
     }
 

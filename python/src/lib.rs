@@ -3,6 +3,7 @@
 //! read, the crate is called once, and its result or error handed back;
 //! work on inputs of 64 KiB or more runs with the GIL released.
 #![deny(missing_docs)]
+#![deny(clippy::undocumented_unsafe_blocks)]
 
 use pyo3::prelude::*;
 

@@ -351,6 +351,7 @@ static void mistakes(const km_signer *signer, const km_keyring *keyring) {
     CHECK(strcmp(km_status_code(KM_OK), "ok") == 0);
     CHECK(strcmp(km_status_code(KM_TOKEN_MISMATCH), "token_mismatch") == 0);
     CHECK(strcmp(km_status_code(KM_INVALID_HANDLE), "invalid_handle") == 0);
+    CHECK(strcmp(km_status_code(12345), "unknown") == 0);
     /* A success clears the message. */
     OK(km_correlation_id_new("UTC", token, sizeof token));
     CHECK(km_last_error_message()[0] == '\0');
