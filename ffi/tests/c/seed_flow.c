@@ -10,11 +10,13 @@
  * cryptography, checked with joserfc, test-vectors/gen/jwe_dir.py). */
 #include "konaplate.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static int failures = 0;
+static atomic_int failures = 0;
 
 #define CHECK(cond)                                                                  \
     do {                                                                             \
@@ -357,6 +359,28 @@ static void mistakes(const km_signer *signer, const km_keyring *keyring) {
     CHECK(km_last_error_message()[0] == '\0');
 }
 
+/* Handles are shared by threads: four run the exchange at once on one
+ * client and one server (each thread's messages are its own). */
+struct parties {
+    const km_client *client;
+    const km_server *server;
+};
+
+static void *exchanges(void *arg) {
+    const struct parties *p = arg;
+    for (int i = 0; i < 10; i++) {
+        exchange(p->client, p->server, "/api/v1/card/delivery/cancel", SEED_REQUEST, SEED_RESPONSE, 0);
+    }
+    return NULL;
+}
+
+static void threads(const km_client *client, const km_server *server) {
+    struct parties p = {client, server};
+    pthread_t t[4];
+    for (int i = 0; i < 4; i++) CHECK(pthread_create(&t[i], NULL, exchanges, &p) == 0);
+    for (int i = 0; i < 4; i++) CHECK(pthread_join(t[i], NULL) == 0);
+}
+
 int main(void) {
     static const char secret[] = "sandboxSecretKey0001";
     km_signer *signer = NULL;
@@ -373,6 +397,7 @@ int main(void) {
     exchange(client, server, "/api/v1/card/delivery/cancel", SEED_REQUEST, SEED_RESPONSE, 0);
     exchange(client, server, "/api/v1/cards/C1/pan", SEED_REQUEST,
              "{\"pan\":\"9410123412341234\"}", 1);
+    threads(client, server);
     tokens_and_ids(signer);
     fields_and_envelopes(keyring);
     rsa_key_files();
@@ -383,7 +408,7 @@ int main(void) {
     OK(km_keyring_free(keyring));
     OK(km_signer_free(signer));
     if (failures) {
-        fprintf(stderr, "%d checks failed\n", failures);
+        fprintf(stderr, "%d checks failed\n", atomic_load(&failures));
         return 1;
     }
     printf("C ABI: seed flow both ways, vectors and mistakes: all checks passed\n");
