@@ -1,9 +1,9 @@
 """Type stubs for konaplate_crypto (the extension konaplate_crypto._native)."""
 
 import os
-from typing import Iterable, Mapping, Optional, Union
+from typing import Iterable, Mapping, Optional, Union, final
 
-Headers = Union[Mapping[str, str], Iterable[tuple[str, str]]]
+_Headers = Union[Mapping[str, str], Iterable[tuple[str, str]]]
 """Headers: a mapping, or (name, value) pairs."""
 
 class Error(Exception):
@@ -86,10 +86,11 @@ class StreamingBody(Error): ...
 ERROR_CLASSES: tuple[type[Error], ...]
 """Every error kind's class, in the crate's order."""
 
+@final
 class TokenSigner:
     """Signs and verifies X-KM-Tran-Tokens with the project secret."""
 
-    def __init__(self, secret: Union[str, bytes]) -> None: ...
+    def __new__(cls, secret: Union[str, bytes]) -> TokenSigner: ...
     def sign(
         self,
         body: bytes,
@@ -112,6 +113,7 @@ class TokenSigner:
 def new_correlation_id(zone: str = "KST") -> str:
     """A new correlation id (``yyMMddHHmmss-xxxxxxx``) for now in ``zone``."""
 
+@final
 class Keyring:
     """Keys by X-KM-Crypto-Key-Id."""
 
@@ -134,10 +136,11 @@ class Keyring:
         """The ids of the keys, first-issued first."""
     def __len__(self) -> int: ...
 
+@final
 class Fields:
     """The fields of a JSON document that travel encrypted, by path."""
 
-    def __init__(self, paths: list[str], strict: bool = False) -> None: ...
+    def __new__(cls, paths: list[str], strict: bool = False) -> Fields: ...
     @property
     def paths(self) -> list[str]: ...
     def encrypt(self, doc: bytes, keyring: Keyring, key_id: str) -> bytes:
@@ -151,6 +154,7 @@ def envelope_seal(body: bytes, keyring: Keyring, key_id: str) -> bytes:
 def envelope_open(doc: bytes, keyring: Keyring, key_id: Optional[str] = None) -> bytes:
     """The clear body of an envelope (None: the first-issued key)."""
 
+@final
 class PreparedRequest:
     """A request ready to send."""
 
@@ -161,23 +165,25 @@ class PreparedRequest:
     @property
     def correlation_id(self) -> str: ...
 
+@final
 class Client:
     """A client of the platform for one ASP."""
 
-    def __init__(
-        self,
+    def __new__(
+        cls,
         asp_id: str,
         signer: TokenSigner,
         keyring: Keyring,
         routes: str,
         access_key: Optional[str] = None,
         crypto_key_id: Optional[str] = None,
-    ) -> None: ...
-    def prepare(self, method: str, path: str, body: bytes = b"") -> PreparedRequest:
+    ) -> Client: ...
+    def prepare(self, method: str, path: str, body: bytes = ...) -> PreparedRequest:
         """Signs a request and protects its body as its route says."""
-    def finish(self, request: PreparedRequest, headers: Headers, body: bytes) -> bytes:
+    def finish(self, request: PreparedRequest, headers: _Headers, body: bytes) -> bytes:
         """The clear body of the response to ``request``."""
 
+@final
 class AcceptedRequest:
     """A verified request."""
 
@@ -190,6 +196,7 @@ class AcceptedRequest:
     @property
     def params(self) -> dict[str, str]: ...
 
+@final
 class PreparedResponse:
     """A response ready to send."""
 
@@ -198,18 +205,19 @@ class PreparedResponse:
     @property
     def body(self) -> bytes: ...
 
+@final
 class Server:
     """A server's side of the exchange."""
 
-    def __init__(
-        self,
+    def __new__(
+        cls,
         signer: TokenSigner,
         keyring: Keyring,
         routes: str,
         max_skew: int = 300,
         replay_guard: Optional[int] = None,
-    ) -> None: ...
-    def accept(self, method: str, path: str, headers: Headers, body: bytes) -> AcceptedRequest:
+    ) -> Server: ...
+    def accept(self, method: str, path: str, headers: _Headers, body: bytes) -> AcceptedRequest:
         """Verifies a request and opens its body as its route says."""
     def respond(self, accepted: AcceptedRequest, body: bytes) -> PreparedResponse:
         """The response to ``accepted``, its body protected as the route says."""
