@@ -19,24 +19,48 @@ pub struct km_header {
     pub value: *const c_char,
 }
 
-/// `len` bytes at `ptr`; null is allowed when `len` is 0.
+/// `len` items at `ptr`; null is allowed when `len` is 0.
 ///
 /// # Safety
-/// When `len` is not 0, `ptr` is null or points to `len` readable bytes that
-/// stay unchanged for the lifetime `'a` (the call).
-pub(crate) unsafe fn bytes<'a>(
-    ptr: *const u8,
-    len: usize,
-    arg: &'static str,
-) -> Result<&'a [u8], Failure> {
+/// When `len` is not 0, `ptr` is null or points to `len` readable `T`s
+/// that stay unchanged for the lifetime `'a` (the call).
+unsafe fn slice<'a, T>(ptr: *const T, len: usize, arg: &'static str) -> Result<&'a [T], Failure> {
     if len == 0 {
         return Ok(&[]);
     }
     if ptr.is_null() {
         return Err(Failure::Null(arg.to_owned()));
     }
-    // SAFETY: non-null and `len` readable bytes, by this function's contract.
+    // SAFETY: non-null and `len` readable items, by this function's contract.
     Ok(unsafe { std::slice::from_raw_parts(ptr, len) })
+}
+
+/// `len` bytes at `ptr`; null is allowed when `len` is 0.
+///
+/// # Safety
+/// As [`slice`].
+pub(crate) unsafe fn bytes<'a>(
+    ptr: *const u8,
+    len: usize,
+    arg: &'static str,
+) -> Result<&'a [u8], Failure> {
+    // SAFETY: as this function's contract says.
+    unsafe { slice(ptr, len, arg) }
+}
+
+/// One string of an array, named by `place` (`paths[2]`) when it fails.
+///
+/// # Safety
+/// `ptr` is null or points to a NUL-terminated string that stays unchanged
+/// for `'a`.
+unsafe fn item<'a>(ptr: *const c_char, place: impl Fn() -> String) -> Result<&'a str, Failure> {
+    if ptr.is_null() {
+        return Err(Failure::Null(place()));
+    }
+    // SAFETY: non-null and NUL-terminated, by this function's contract.
+    unsafe { CStr::from_ptr(ptr) }
+        .to_str()
+        .map_err(|_| Failure::Utf8(place()))
 }
 
 /// NUL-terminated UTF-8 text at `ptr`.
@@ -76,30 +100,19 @@ pub(crate) unsafe fn headers<'a>(
     ptr: *const km_header,
     count: usize,
 ) -> Result<Vec<(&'a str, &'a str)>, Failure> {
-    if count == 0 {
-        return Ok(Vec::new());
+    // SAFETY: as this function's contract says, for the array and each string.
+    unsafe {
+        slice(ptr, count, "headers")?
+            .iter()
+            .enumerate()
+            .map(|(i, h)| {
+                Ok((
+                    item(h.name, || format!("headers[{i}].name"))?,
+                    item(h.value, || format!("headers[{i}].value"))?,
+                ))
+            })
+            .collect()
     }
-    if ptr.is_null() {
-        return Err(Failure::Null("headers".to_owned()));
-    }
-    // SAFETY: non-null and `count` readable headers, by this function's contract.
-    let headers = unsafe { std::slice::from_raw_parts(ptr, count) };
-    headers
-        .iter()
-        .enumerate()
-        .map(|(i, h)| {
-            let read = |ptr: *const c_char, part: &str| {
-                // SAFETY: each string is null or NUL-terminated, by this
-                // function's contract.
-                match unsafe { optional_text(ptr, "headers") } {
-                    Ok(Some(text)) => Ok(text),
-                    Ok(None) => Err(Failure::Null(format!("headers[{i}].{part}"))),
-                    Err(_) => Err(Failure::Utf8(format!("headers[{i}].{part}"))),
-                }
-            };
-            Ok((read(h.name, "name")?, read(h.value, "value")?))
-        })
-        .collect()
 }
 
 /// `count` NUL-terminated strings at `ptr`.
@@ -112,27 +125,14 @@ pub(crate) unsafe fn text_array<'a>(
     count: usize,
     arg: &'static str,
 ) -> Result<Vec<&'a str>, Failure> {
-    if count == 0 {
-        return Ok(Vec::new());
+    // SAFETY: as this function's contract says, for the array and each string.
+    unsafe {
+        slice(ptr, count, arg)?
+            .iter()
+            .enumerate()
+            .map(|(i, &p)| item(p, || format!("{arg}[{i}]")))
+            .collect()
     }
-    if ptr.is_null() {
-        return Err(Failure::Null(arg.to_owned()));
-    }
-    // SAFETY: non-null and `count` readable pointers, by this function's contract.
-    let items = unsafe { std::slice::from_raw_parts(ptr, count) };
-    items
-        .iter()
-        .enumerate()
-        .map(|(i, &item)| {
-            if item.is_null() {
-                return Err(Failure::Null(format!("{arg}[{i}]")));
-            }
-            // SAFETY: non-null and NUL-terminated, by this function's contract.
-            unsafe { CStr::from_ptr(item) }
-                .to_str()
-                .map_err(|_| Failure::Utf8(format!("{arg}[{i}]")))
-        })
-        .collect()
 }
 
 /// Where a result goes: a `T` the caller lets this library write. Made
