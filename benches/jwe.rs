@@ -24,9 +24,7 @@ use konaplate_crypto::{
 use common::{KID, SEED_RESPONSE, josekit_pair, setup};
 
 fn seal_and_open(c: &mut Criterion) {
-    let (ring, kid, bare) = setup();
-    let sealer = ring.sealer(&kid).unwrap();
-    let opener = ring.opener(KeySelection::Named(kid));
+    let (sealer, opener, bare) = setup();
     let (jk_header, jk_enc, jk_dec) = josekit_pair();
     for (name, size) in [("16B", 16usize), ("1KiB", 1024)] {
         let plaintext = vec![b'a'; size];
@@ -64,9 +62,7 @@ fn seal_and_open(c: &mut Criterion) {
 }
 
 fn fields(c: &mut Criterion) {
-    let (ring, kid, bare) = setup();
-    let sealer = ring.sealer(&kid).unwrap();
-    let opener = ring.opener(KeySelection::Named(kid));
+    let (sealer, opener, bare) = setup();
     let marked = Fields::new(["mobileCardNo", "par"]).unwrap();
     let sealed = marked.encrypt(SEED_RESPONSE, &sealer).unwrap();
     let values = common::sealed_values(&sealed);
@@ -93,9 +89,7 @@ fn fields(c: &mut Criterion) {
 }
 
 fn envelopes(c: &mut Criterion) {
-    let (ring, kid, bare) = setup();
-    let sealer = ring.sealer(&kid).unwrap();
-    let opener = ring.opener(KeySelection::Named(kid));
+    let (sealer, opener, bare) = setup();
     for (name, size) in [("64KiB", 64usize << 10), ("4MiB", 4 << 20)] {
         let body = vec![b'{'; size];
         let mut group = c.benchmark_group(format!("envelope-seal-{name}"));
@@ -141,8 +135,7 @@ fn on_threads(threads: usize, n: usize, work: &(impl Fn() + Sync)) -> Duration {
 }
 
 fn scaling(c: &mut Criterion) {
-    let (ring, kid, bare) = setup();
-    let sealer = ring.sealer(&kid).unwrap();
+    let (sealer, _, bare) = setup();
     let marked = Fields::new(["mobileCardNo", "par"]).unwrap();
     // A batch large enough that starting the threads is lost in it.
     const BATCH: usize = 4000;

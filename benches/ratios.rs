@@ -19,8 +19,8 @@ use std::time::{Duration, Instant, UNIX_EPOCH};
 
 use common::{SEED_RESPONSE, josekit_pair, setup};
 use konaplate_crypto::{
-    ContentType, CorrelationIdGenerator, DateTime, Fields, KeySelection, ProjectSecret, TimeZone,
-    TokenForm, TokenSigner, TranToken, VerifyOptions, open_envelope, seal_envelope,
+    ContentType, CorrelationIdGenerator, DateTime, Fields, ProjectSecret, TimeZone, TokenForm,
+    TokenSigner, TranToken, VerifyOptions, open_envelope, seal_envelope,
 };
 
 const ROUNDS: usize = 31;
@@ -138,9 +138,7 @@ fn tokens(rows: &mut Vec<Row>) {
 }
 
 fn jwe(rows: &mut Vec<Row>) {
-    let (ring, kid, bare) = setup();
-    let sealer = ring.sealer(&kid).unwrap();
-    let opener = ring.opener(KeySelection::Named(kid));
+    let (sealer, opener, bare) = setup();
     let (jk_header, jk_enc, jk_dec) = josekit_pair();
     let sizes = [
         (
@@ -210,9 +208,7 @@ fn jwe(rows: &mut Vec<Row>) {
 }
 
 fn fields_and_envelopes(rows: &mut Vec<Row>) {
-    let (ring, kid, bare) = setup();
-    let sealer = ring.sealer(&kid).unwrap();
-    let opener = ring.opener(KeySelection::Named(kid));
+    let (sealer, opener, bare) = setup();
     let marked = Fields::new(["mobileCardNo", "par"]).unwrap();
     let sealed = marked.encrypt(SEED_RESPONSE, &sealer).unwrap();
     let values = common::sealed_values(&sealed);

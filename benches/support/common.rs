@@ -4,7 +4,7 @@
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use konaplate_crypto::{ContentType, CryptoKeyId, KeySelection, Keyring};
+use konaplate_crypto::{ContentType, CryptoKeyId, KeySelection, Keyring, Opener, Sealer};
 
 use super::bare;
 
@@ -12,27 +12,24 @@ pub const KEY: [u8; 32] = [7u8; 32];
 pub const KID: &str = "0123456789abcdef0123456789abcdef";
 pub const SEED_RESPONSE: &[u8] = br#"{"code":"000_000","message":"Success.","mobileCardNo":"9410123412341234","par":"Q1J4AwSWD4Jr4e4G7wUP2ujLKQ0"}"#;
 
-/// The crate's keyring (one A256GCM key) and the bare path for the same
-/// key and header.
-pub fn setup() -> (Keyring, CryptoKeyId, bare::Dir) {
+/// The crate's sealer and opener of one A256GCM key, and the bare path for
+/// the same key and header.
+pub fn setup() -> (Sealer, Opener, bare::Dir) {
     let kid = CryptoKeyId::parse(KID).unwrap();
     let jwks = format!(
         r#"{{"keys":[{{"kty":"oct","alg":"A256GCM","kid":"{KID}","k":"{}"}}]}}"#,
         URL_SAFE_NO_PAD.encode(KEY)
     );
     let ring = Keyring::from_jwks(&jwks).unwrap();
-    let sample = ring
-        .sealer(&kid)
-        .unwrap()
-        .seal(b"x", ContentType::Text)
-        .unwrap();
+    let sealer = ring.sealer(&kid).unwrap();
+    let sample = sealer.seal(b"x", ContentType::Text).unwrap();
     let header = sample.split('.').next().unwrap();
     let bare = bare::Dir::new(&KEY, header);
     // Both make what the other opens.
     let opener = ring.opener(KeySelection::Named(kid));
     assert_eq!(opener.open(&bare.seal(b"abc")).unwrap().plaintext(), b"abc");
     assert_eq!(bare.open(&sample), b"x");
-    (ring, kid, bare)
+    (sealer, opener, bare)
 }
 
 pub fn josekit_pair() -> (
