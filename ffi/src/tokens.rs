@@ -2,16 +2,16 @@
 
 use std::ffi::c_char;
 use std::sync::LazyLock;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use konaplate_crypto::{
-    AcceptedForms, CorrelationIdGenerator, DateTime, ProjectSecret, TimeFormat, TimeZone,
-    TokenForm, TokenSigner, VerifyOptions,
+    AcceptedForms, CorrelationIdGenerator, DateTime, ProjectSecret, TimeZone, TokenForm,
+    TokenSigner, VerifyOptions,
 };
 
 use crate::args::{TextOut, bytes, optional_text, out_handle, text};
 use crate::registry::{Handle, lookup, publish, release};
-use crate::status::{Failure, call, km_status};
+use crate::status::{call, km_status};
 
 /// Characters of a correlation id (`yyMMddHHmmss-xxxxxxx`); a buffer for
 /// one needs one more, for the NUL.
@@ -36,20 +36,6 @@ impl km_signer {
     pub(crate) fn signer(&self) -> &TokenSigner {
         &self.signer
     }
-}
-
-/// The zone named, and the instant a time text stands for in it (the
-/// clock's now when there is none).
-pub(crate) fn zone_and_instant(
-    zone: &str,
-    time: Option<&str>,
-) -> Result<(TimeZone, SystemTime), Failure> {
-    let zone: TimeZone = zone.parse()?;
-    let instant = match time {
-        Some(time) => DateTime::parse(time, TimeFormat::Millis17)?.to_system_time(zone),
-        None => SystemTime::now(),
-    };
-    Ok((zone, instant))
 }
 
 /// A signer for the project secret `secret` (`secret_len` bytes, copied;
@@ -112,7 +98,8 @@ pub unsafe extern "C" fn km_token_sign(
             )
         };
         let signer = lookup(signer, "signer")?;
-        let (zone, now) = zone_and_instant(zone, time)?;
+        let zone: TimeZone = zone.parse()?;
+        let now = DateTime::instant_or_now(time, zone)?;
         let form = if padded {
             TokenForm::Padded
         } else {
@@ -152,7 +139,8 @@ pub unsafe extern "C" fn km_token_verify(
             )
         };
         let signer = lookup(signer, "signer")?;
-        let (zone, now) = zone_and_instant(zone, now)?;
+        let zone: TimeZone = zone.parse()?;
+        let now = DateTime::instant_or_now(now, zone)?;
         let mut options =
             VerifyOptions::default().with_max_skew(Duration::from_secs(max_skew_seconds.into()));
         if strict {

@@ -1,11 +1,11 @@
 //! `TokenSigner` and `new_correlation_id`.
 
 use std::sync::LazyLock;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use konaplate_crypto::{
-    AcceptedForms, CorrelationIdGenerator, DateTime, ProjectSecret, TimeFormat, TimeZone,
-    TokenForm, VerifyOptions,
+    AcceptedForms, CorrelationIdGenerator, DateTime, ProjectSecret, TimeZone, TokenForm,
+    VerifyOptions,
 };
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
@@ -22,20 +22,6 @@ use crate::run;
 #[pyclass(frozen, module = "konaplate_crypto")]
 pub(crate) struct TokenSigner {
     pub(crate) signer: konaplate_crypto::TokenSigner,
-}
-
-/// The zone named, and the instant a `yyyyMMddHHmmssSSS` text stands for
-/// in it (the clock's now when there is none).
-fn zone_and_instant(
-    zone: &str,
-    time: Option<&str>,
-) -> konaplate_crypto::Result<(TimeZone, SystemTime)> {
-    let zone: TimeZone = zone.parse()?;
-    let instant = match time {
-        Some(time) => DateTime::parse(time, TimeFormat::Millis17)?.to_system_time(zone),
-        None => SystemTime::now(),
-    };
-    Ok((zone, instant))
 }
 
 #[pymethods]
@@ -69,7 +55,8 @@ impl TokenSigner {
         zone: &str,
         padded: bool,
     ) -> PyResult<String> {
-        let (zone, now) = zone_and_instant(zone, time.as_deref()).or_raise()?;
+        let zone: TimeZone = zone.parse().or_raise()?;
+        let now = DateTime::instant_or_now(time.as_deref(), zone).or_raise()?;
         let form = if padded {
             TokenForm::Padded
         } else {
@@ -99,7 +86,8 @@ impl TokenSigner {
         strict: bool,
         zone: &str,
     ) -> PyResult<()> {
-        let (zone, now) = zone_and_instant(zone, now.as_deref()).or_raise()?;
+        let zone: TimeZone = zone.parse().or_raise()?;
+        let now = DateTime::instant_or_now(now.as_deref(), zone).or_raise()?;
         let mut options = VerifyOptions::default().with_max_skew(Duration::from_secs(max_skew));
         if strict {
             options = options.with_forms(AcceptedForms::UnpaddedOnly);

@@ -248,6 +248,17 @@ impl DateTime {
         system_time(self.to_unix_millis(zone))
     }
 
+    /// The instant a token time (`yyyyMMddHHmmssSSS`) read in `zone`
+    /// stands for, or the system clock's now when there is no text: for
+    /// the front ends (the C ABI, the Python package) whose callers pass a
+    /// time or leave it to the clock.
+    pub fn instant_or_now(text: Option<&str>, zone: TimeZone) -> Result<SystemTime> {
+        match text {
+            Some(text) => Ok(DateTime::parse(text, TimeFormat::Millis17)?.to_system_time(zone)),
+            None => Ok(SystemTime::now()),
+        }
+    }
+
     /// Year, 0 to 9999.
     pub fn year(&self) -> u16 {
         self.year
@@ -448,6 +459,21 @@ impl DigitReader<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_token_time_is_read_in_its_zone_and_none_is_now() {
+        let kst = DateTime::instant_or_now(Some("20221108120814608"), TimeZone::KST).unwrap();
+        let utc = DateTime::instant_or_now(Some("20221108030814608"), TimeZone::UTC).unwrap();
+        assert_eq!(kst, utc);
+        assert_eq!(kst, system_time(1_667_876_894_608));
+        let before = SystemTime::now();
+        let now = DateTime::instant_or_now(None, TimeZone::KST).unwrap();
+        assert!(now >= before && now <= SystemTime::now());
+        assert!(matches!(
+            DateTime::instant_or_now(Some("2022110812"), TimeZone::KST),
+            Err(Error::InvalidTime { .. })
+        ));
+    }
 
     #[test]
     fn civil_round_trip_over_eras() {
