@@ -84,10 +84,6 @@ fn c_headers<'a>(
         .collect()
 }
 
-fn routes(json: &str) -> Result<RouteTable, Failure> {
-    Ok(RouteTable::from_json(json)?)
-}
-
 /// A client for `asp_id`, signing with `signer`, protecting bodies with
 /// `keyring`'s keys as `routes_json` (the route table's JSON text) says.
 /// `access_key` (null for a callback client) is sent as `X-KM-Access-Key`;
@@ -124,7 +120,7 @@ pub unsafe extern "C" fn km_client_new(
             AspId::parse(asp_id)?,
             signer.signer().clone(),
             SharedKeyring::new(keyring.ring().clone()),
-            routes(routes_json)?,
+            RouteTable::from_json(routes_json)?,
         );
         if let Some(key) = access_key {
             client = client.access_key(AccessKey::parse(key)?);
@@ -241,7 +237,7 @@ pub unsafe extern "C" fn km_server_new(
         let server = Server::new(
             signer.signer().clone(),
             SharedKeyring::new(keyring.ring().clone()),
-            routes(routes_json)?,
+            RouteTable::from_json(routes_json)?,
         );
         out.put(publish(km_server { server }));
         Ok(())
