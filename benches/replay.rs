@@ -29,7 +29,7 @@ fn guard(c: &mut Criterion) {
     // A window of HELD ms and one request a millisecond: in the steady state
     // each check forgets one expired MAC and holds a new one, with a million held.
     let window = Duration::from_millis(HELD as u64);
-    let guard = ReplayGuard::new(HELD + 1, window);
+    let guard = ReplayGuard::new(HELD + 1, window).unwrap();
     for i in 0..HELD as u64 {
         guard.check(&make(i), at(i)).unwrap();
     }

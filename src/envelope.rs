@@ -90,6 +90,7 @@ pub fn open_envelope(envelope: &[u8], opener: &Opener) -> Result<Zeroizing<Vec<u
     }
     // No whole-document check for repeated names: an envelope has exactly
     // one member, a string, so anything with a repeat is refused below.
+    json::check_depth(text)?;
     let root = json::parse_document(text)?;
     if json::kind(root) != Kind::Object {
         return Err(invalid("expected a JSON object {\"encData\": \"<JWE>\"}"));

@@ -189,6 +189,32 @@ pub enum Error {
     /// A request body is a stream: only a body held whole can be signed and
     /// encrypted, and nothing is sent unsigned.
     StreamingBody,
+    /// A JSON document is nested deeper than [`MAX_DEPTH`](crate::MAX_DEPTH)
+    /// arrays and objects.
+    TooDeep {
+        /// The deepest nesting read.
+        limit: usize,
+    },
+    /// The key the request names is held but cannot do what the route
+    /// needs: open the request's envelope, or seal the response (an RSA
+    /// private key opens but cannot seal). Refused before any handler runs,
+    /// so the request has no effect.
+    KeyUnusable {
+        /// The key id (cut to a short prefix).
+        key_id: String,
+        /// What the key cannot do.
+        reason: &'static str,
+    },
+    /// The request has a query string and its route takes none: the token
+    /// does not cover it, so nothing would authenticate it.
+    QueryNotAllowed,
+    /// A capacity asked for (a replay guard's) is outside the range allowed.
+    InvalidCapacity {
+        /// The capacity asked for.
+        requested: usize,
+        /// The largest capacity allowed.
+        max: usize,
+    },
     /// Reading a file failed.
     Io {
         /// What was being read.
@@ -324,6 +350,14 @@ pub enum ErrorKind {
     UnreadableBody,
     /// [`Error::StreamingBody`]
     StreamingBody,
+    /// [`Error::TooDeep`]
+    TooDeep,
+    /// [`Error::KeyUnusable`]
+    KeyUnusable,
+    /// [`Error::QueryNotAllowed`]
+    QueryNotAllowed,
+    /// [`Error::InvalidCapacity`]
+    InvalidCapacity,
 }
 
 /// Who is at fault, and the HTTP status a server answers with.
@@ -362,7 +396,7 @@ impl Category {
 impl ErrorKind {
     /// Every kind, in declaration order. New kinds are appended, never
     /// inserted: the C ABI numbers each kind by its place here.
-    pub const ALL: [ErrorKind; 34] = [
+    pub const ALL: [ErrorKind; 38] = [
         ErrorKind::MissingHeader,
         ErrorKind::DuplicateHeader,
         ErrorKind::InvalidHeader,
@@ -397,6 +431,10 @@ impl ErrorKind {
         ErrorKind::ReplayGuardFull,
         ErrorKind::UnreadableBody,
         ErrorKind::StreamingBody,
+        ErrorKind::TooDeep,
+        ErrorKind::KeyUnusable,
+        ErrorKind::QueryNotAllowed,
+        ErrorKind::InvalidCapacity,
     ];
 
     /// A stable snake_case code, for logs, HTTP bodies and foreign callers.
@@ -437,6 +475,10 @@ impl ErrorKind {
             ErrorKind::ReplayGuardFull => "replay_guard_full",
             ErrorKind::UnreadableBody => "unreadable_body",
             ErrorKind::StreamingBody => "streaming_body",
+            ErrorKind::TooDeep => "too_deep",
+            ErrorKind::KeyUnusable => "key_unusable",
+            ErrorKind::QueryNotAllowed => "query_not_allowed",
+            ErrorKind::InvalidCapacity => "invalid_capacity",
         }
     }
 
@@ -461,7 +503,9 @@ impl ErrorKind {
             | ErrorKind::UnsupportedJwe
             | ErrorKind::InvalidEnvelope
             | ErrorKind::CorrelationIdMismatch
-            | ErrorKind::UnreadableBody => Category::BadRequest,
+            | ErrorKind::UnreadableBody
+            | ErrorKind::KeyUnusable
+            | ErrorKind::QueryNotAllowed => Category::BadRequest,
             ErrorKind::TokenMismatch
             | ErrorKind::TokenTimeOutsideWindow
             | ErrorKind::PaddedTokenRefused
@@ -469,13 +513,14 @@ impl ErrorKind {
             | ErrorKind::Replayed => Category::Unauthenticated,
             ErrorKind::ReplayGuardFull => Category::Unavailable,
             ErrorKind::RouteNotFound => Category::NotFound,
-            ErrorKind::TooLarge => Category::TooLarge,
+            ErrorKind::TooLarge | ErrorKind::TooDeep => Category::TooLarge,
             ErrorKind::InvalidFieldPath
             | ErrorKind::InvalidKey
             | ErrorKind::BufferTooSmall
             | ErrorKind::InvalidSecret
             | ErrorKind::InvalidRoutes
             | ErrorKind::StreamingBody
+            | ErrorKind::InvalidCapacity
             | ErrorKind::Io => Category::Configuration,
         }
     }
@@ -525,6 +570,10 @@ impl Error {
             Error::ReplayGuardFull { .. } => ErrorKind::ReplayGuardFull,
             Error::UnreadableBody { .. } => ErrorKind::UnreadableBody,
             Error::StreamingBody => ErrorKind::StreamingBody,
+            Error::TooDeep { .. } => ErrorKind::TooDeep,
+            Error::KeyUnusable { .. } => ErrorKind::KeyUnusable,
+            Error::QueryNotAllowed => ErrorKind::QueryNotAllowed,
+            Error::InvalidCapacity { .. } => ErrorKind::InvalidCapacity,
         }
     }
 
@@ -649,6 +698,20 @@ impl fmt::Display for Error {
             Error::StreamingBody => f.write_str(
                 "the request body is a stream: only a body held whole can be signed (nothing was sent)",
             ),
+            Error::TooDeep { limit } => write!(
+                f,
+                "the JSON document is nested deeper than the limit of {limit} arrays and objects"
+            ),
+            Error::KeyUnusable { key_id, reason } => {
+                write!(f, "the key with id '{key_id}' {reason}")
+            }
+            Error::QueryNotAllowed => f.write_str(
+                "the request has a query string, which its route does not take (the token does not cover it)",
+            ),
+            Error::InvalidCapacity { requested, max } => write!(
+                f,
+                "capacity {requested} is outside the allowed range 1 to {max}"
+            ),
         }
     }
 }
@@ -710,6 +773,10 @@ mod tests {
                 ErrorKind::ReplayGuardFull => 31,
                 ErrorKind::UnreadableBody => 32,
                 ErrorKind::StreamingBody => 33,
+                ErrorKind::TooDeep => 34,
+                ErrorKind::KeyUnusable => 35,
+                ErrorKind::QueryNotAllowed => 36,
+                ErrorKind::InvalidCapacity => 37,
             }
         }
         for (i, k) in ErrorKind::ALL.iter().enumerate() {

@@ -32,11 +32,14 @@ mod web;
 pub use correlation::{CorrelationId, CorrelationIdGenerator};
 pub use envelope::{ENVELOPE_MEMBER, open_envelope, seal_envelope, seal_envelope_with_rng};
 pub use error::{Category, Error, ErrorKind, IoError, KeyProblem, Result};
-pub use exchange::{AcceptedRequest, Client, PreparedRequest, PreparedResponse, Server};
+pub use exchange::{
+    AcceptedRequest, Client, PreparedRequest, PreparedResponse, RequestHead, Server,
+};
 pub use fields::{Encrypted, FieldPath, Fields};
 pub use header_name::HeaderName;
 pub use headers::{HeaderBuilder, RequestHeaders, verify_request};
 pub use ids::{AccessKey, AspId, CryptoKeyId};
+pub use json::MAX_DEPTH;
 pub use jwe::{
     ContentEncryption, ContentType, KeyManagement, KeySelection, MAX_COMPACT_LEN, MAX_HEADER_LEN,
     Opened, Opener, ProtectedHeader, Sealer, peek_header,

@@ -4,8 +4,11 @@
 //! and the other headers are not authenticated, so anyone holding one
 //! captured request can restamp it with the current time and send it again,
 //! and the skew window stops nothing. A [`ReplayGuard`] remembers each
-//! accepted MAC (per `X-KM-User-AspId`) until its token could no longer
-//! verify, and refuses it if it comes again.
+//! accepted MAC until its token could no longer verify, and refuses it if
+//! it comes again. It keys on the MAC alone, the one thing the secret
+//! authenticates: `X-KM-User-AspId` is not covered, so the same MAC under
+//! another AspId is the same request replayed. One guard serves one
+//! project secret.
 //!
 //! ```
 //! use std::time::{Duration, SystemTime};
@@ -16,15 +19,17 @@
 //! # let sent = HeaderBuilder::new(AspId::parse("000170000002000")?, TimeZone::KST)
 //! #     .build(&signer, &CorrelationIdGenerator::new(), b"{}", now)?;
 //! # let pairs: Vec<(&str, &str)> = sent.iter().map(|(n, v)| (n.as_str(), v)).collect();
-//! let guard = ReplayGuard::new(1_000_000, Duration::from_secs(300)); // the verifier's max skew
+//! let guard = ReplayGuard::new(1_000_000, Duration::from_secs(300))?; // the verifier's max skew
 //! let headers = RequestHeaders::parse(pairs.iter().copied(), &VerifyOptions::default())?;
 //! guard.check(&headers, now)?;                                   // first time: accepted
 //! assert_eq!(guard.check(&headers, now).unwrap_err().kind(), ErrorKind::Replayed);
 //! # Ok::<(), konaplate_crypto::Error>(())
 //! ```
 //!
-//! Memory is bounded by the capacity given: at most that many MACs are held
-//! at once, in at most about 150 bytes each (measured in `tests/replay.rs`). A MAC is
+//! Memory is bounded by the capacity given (at most
+//! [`ReplayGuard::MAX_CAPACITY`]): at most that many MACs are held at once,
+//! in at most about 150 bytes each (measured in `tests/replay.rs`), and
+//! memory is taken as MACs arrive, not when the guard is made. A MAC is
 //! forgotten once its token time is more than the window behind the clock
 //! (a token that old no longer verifies). When the guard is full of MACs
 //! that have not yet expired, it refuses the new request
@@ -48,9 +53,9 @@ use crate::time::unix_millis;
 
 const SHARDS: usize = 64;
 
-/// The AspId and the first 16 bytes of the MAC: 128 bits of a MAC an
-/// attacker cannot choose without the secret.
-type Key = [u8; 31];
+/// The first 16 bytes of the MAC: 128 bits an attacker cannot choose
+/// without the secret.
+type Key = [u8; 16];
 
 #[derive(Default)]
 struct Shard {
@@ -88,30 +93,35 @@ struct Inner {
     hasher: RandomState,
 }
 
-/// Refuses a transaction token's MAC seen before, per AspId, while the
-/// token could still verify. Cheap to clone (clones share one memory),
+/// Refuses a transaction token's MAC seen before, while the token could
+/// still verify. Cheap to clone (clones share one memory),
 /// `Send` and `Sync`. See the module documentation for its bounds.
 #[derive(Clone)]
 pub struct ReplayGuard(Arc<Inner>);
 
 impl ReplayGuard {
-    /// A guard holding at most `capacity` MACs, each for `window` after its
-    /// token time (the verifier's `max_skew`).
-    pub fn new(capacity: usize, window: Duration) -> ReplayGuard {
-        let per_shard = capacity.div_ceil(SHARDS);
-        let shards = std::array::from_fn(|_| {
-            Mutex::new(Shard {
-                seen: HashMap::with_capacity(per_shard),
-                order: VecDeque::with_capacity(per_shard),
-            })
-        });
-        ReplayGuard(Arc::new(Inner {
-            shards,
+    /// The largest capacity a guard takes: 2^24 MACs, about 2.5 GB when
+    /// full. A fleet needing more shares a store instead.
+    pub const MAX_CAPACITY: usize = 1 << 24;
+
+    /// A guard holding at most `capacity` MACs (1 to
+    /// [`ReplayGuard::MAX_CAPACITY`], [`Error::InvalidCapacity`] otherwise),
+    /// each for `window` after its token time (the verifier's `max_skew`).
+    /// Nothing is allocated for the capacity up front.
+    pub fn new(capacity: usize, window: Duration) -> Result<ReplayGuard> {
+        if !(1..=Self::MAX_CAPACITY).contains(&capacity) {
+            return Err(Error::InvalidCapacity {
+                requested: capacity,
+                max: Self::MAX_CAPACITY,
+            });
+        }
+        Ok(ReplayGuard(Arc::new(Inner {
+            shards: std::array::from_fn(|_| Mutex::new(Shard::default())),
             held: AtomicUsize::new(0),
             capacity,
             window_ms: i64::try_from(window.as_millis()).unwrap_or(i64::MAX),
             hasher: RandomState::new(),
-        }))
+        })))
     }
 
     /// Records the token of verified `headers` at `now`; a token already
@@ -119,10 +129,8 @@ impl ReplayGuard {
     /// (a server's [`accept`](crate::Server::accept) does, last).
     pub fn check(&self, headers: &RequestHeaders, now: SystemTime) -> Result<()> {
         let token = headers.token();
-        let mut key = [0u8; 31];
-        let (asp, mac) = key.split_at_mut(15);
-        asp.copy_from_slice(headers.asp_id().as_str().as_bytes());
-        mac.copy_from_slice(token.mac().get(..16).unwrap_or_default());
+        let mut key: Key = [0; 16];
+        key.copy_from_slice(token.mac().get(..16).unwrap_or_default());
         let expiry = token
             .time()
             .to_unix_millis(headers.zone())

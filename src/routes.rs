@@ -13,7 +13,11 @@
 //! `"envelope"` or `{"fields": [paths], "strict": bool}` (strict: a path that
 //! matches nothing is an error rather than a clear response; the seed's
 //! route says `false` because its error answers, `003_003` and the like,
-//! carry no card fields).
+//! carry no card fields). Two optional members, both `false` by default:
+//! `"query": true` lets a request carry a query string (the token does not
+//! cover it: a handler must treat it as unauthenticated), and
+//! `"callback": true` marks a callback of the platform's, the only kind of
+//! route a request without `X-KM-Access-Key` is accepted on.
 //!
 //! Templates are matched segment by segment: a literal segment matches
 //! itself exactly, `{name}` binds any one non-empty segment. There are no
@@ -28,7 +32,7 @@ use serde::Deserialize;
 
 use crate::error::{Error, Result, quoted};
 use crate::fields::Fields;
-use crate::json::json_error;
+use crate::json::{check_depth, json_error};
 
 /// How a request body travels.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -66,6 +70,8 @@ pub struct Route {
     segments: Vec<Segment>,
     request: RequestProtection,
     response: ResponseProtection,
+    query: bool,
+    callback: bool,
 }
 
 impl Route {
@@ -104,7 +110,38 @@ impl Route {
             segments,
             request,
             response,
+            query: false,
+            callback: false,
         })
+    }
+
+    /// Lets requests on this route carry a query string. Off by default,
+    /// and a request with one is [`Error::QueryNotAllowed`]: the token
+    /// covers the body only, so nothing authenticates a query.
+    #[must_use]
+    pub fn with_query(mut self) -> Route {
+        self.query = true;
+        self
+    }
+
+    /// Makes this route a callback of the platform's: a request without
+    /// `X-KM-Access-Key` is taken as the platform's own and, naming no key,
+    /// uses the first-issued key. On other routes a missing access key is
+    /// [`Error::MissingHeader`].
+    #[must_use]
+    pub fn as_callback(mut self) -> Route {
+        self.callback = true;
+        self
+    }
+
+    /// Whether requests may carry a query string.
+    pub fn takes_query(&self) -> bool {
+        self.query
+    }
+
+    /// Whether this route is a callback of the platform's.
+    pub fn is_callback(&self) -> bool {
+        self.callback
     }
 
     /// The method.
@@ -265,6 +302,10 @@ struct FileRoute {
     path: String,
     request: FileProtection,
     response: FileProtection,
+    #[serde(default)]
+    query: bool,
+    #[serde(default)]
+    callback: bool,
 }
 
 #[derive(Deserialize)]
@@ -296,7 +337,10 @@ impl RouteTable {
                 return Err(Error::InvalidRoutes {
                     reason: format!(
                         "route {i} ({} {}) is {what} route {j} ({} {})",
-                        route.method, route.template, other.method, other.template
+                        quoted(&route.method),
+                        quoted(&route.template),
+                        quoted(&other.method),
+                        quoted(&other.template)
                     ),
                 });
             }
@@ -308,6 +352,7 @@ impl RouteTable {
 
     /// Loads a route table from its JSON text (the format above).
     pub fn from_json(json: &str) -> Result<RouteTable> {
+        check_depth(json)?;
         let file: FileTable = serde_json::from_str(json).map_err(|e| Error::InvalidRoutes {
             reason: match json_error(&e) {
                 Error::InvalidJson { reason } => format!("not a route table ({reason})"),
@@ -354,14 +399,22 @@ impl RouteTable {
                         ResponseProtection::Fields(if f.strict { fields.strict() } else { fields })
                     }
                 };
-                Route::new(&r.method, &r.path, request, response).map_err(context)
+                let mut route = Route::new(&r.method, &r.path, request, response).map_err(context)?;
+                if r.query {
+                    route = route.with_query();
+                }
+                if r.callback {
+                    route = route.as_callback();
+                }
+                Ok(route)
             })
             .collect::<Result<Vec<_>>>()?;
         RouteTable::new(routes)
     }
 
-    /// The route for `method` and `path` (a query string is ignored), with
-    /// the parameters its template binds.
+    /// The route for `method` and `path` (a query string is not matched;
+    /// whether the route takes one is [`Route::takes_query`]), with the
+    /// parameters its template binds.
     pub fn find(&self, method: &str, path: &str) -> Result<RouteMatch> {
         let not_found = || Error::RouteNotFound {
             method: quoted(method),

@@ -150,6 +150,40 @@ impl TranToken {
         self.form
     }
 
+    /// Refuses the padded form where `options` accept only the unpadded one.
+    fn check_form(&self, options: &VerifyOptions) -> Result<()> {
+        if options.forms == AcceptedForms::UnpaddedOnly && self.form == TokenForm::Padded {
+            return Err(Error::PaddedTokenRefused);
+        }
+        Ok(())
+    }
+
+    /// Checks what needs no secret and no body: the form `options` accept,
+    /// and the token time (read in `zone`) within `options.max_skew` of
+    /// `now`. A server checks this before it reads a body; the MAC is
+    /// [`TokenSigner::check_mac`]'s.
+    pub fn check_window(
+        &self,
+        now: SystemTime,
+        zone: TimeZone,
+        options: &VerifyOptions,
+    ) -> Result<()> {
+        self.check_form(options)?;
+        // In i128: two i64 instants are always at most 2^64 ms apart, so
+        // neither the offset nor its comparison with any skew can wrap.
+        let offset = i128::from(self.time.to_unix_millis(zone)) - i128::from(unix_millis(now)?);
+        let max_skew = i128::try_from(options.max_skew.as_millis()).unwrap_or(i128::MAX);
+        if offset.abs() > max_skew {
+            let clamp =
+                |v: i128| i64::try_from(v).unwrap_or(if v < 0 { i64::MIN } else { i64::MAX });
+            return Err(Error::TokenTimeOutsideWindow {
+                offset_ms: clamp(offset),
+                max_skew_ms: clamp(max_skew),
+            });
+        }
+        Ok(())
+    }
+
     fn assemble(time: DateTime, mac: [u8; MAC_LEN], form: TokenForm) -> TranToken {
         let mut text = [0u8; 67];
         let (head, tail) = text.split_at_mut(HEAD_LEN);
@@ -237,6 +271,11 @@ pub struct VerifyOptions {
     /// Named fixed-offset zones accepted in `X-KM-Time-Zone` besides `UTC`
     /// and `KST`. Default none.
     pub extra_zones: Vec<TimeZone>,
+    /// Whether `X-KM-Tran-Time` must be the token time's second exactly.
+    /// Default false: the token's second or the next one, since public
+    /// clients read the clock once for the token and again for the header,
+    /// and neither time is covered by the MAC (SPEC section 3).
+    pub exact_tran_time: bool,
 }
 
 impl Default for VerifyOptions {
@@ -245,6 +284,7 @@ impl Default for VerifyOptions {
             max_skew: Duration::from_secs(300),
             forms: AcceptedForms::Both,
             extra_zones: Vec::new(),
+            exact_tran_time: false,
         }
     }
 }
@@ -261,6 +301,14 @@ impl VerifyOptions {
     #[must_use]
     pub fn with_forms(mut self, forms: AcceptedForms) -> Self {
         self.forms = forms;
+        self
+    }
+
+    /// These options, requiring `X-KM-Tran-Time` to be the token time's
+    /// second exactly (strict mode).
+    #[must_use]
+    pub fn with_exact_tran_time(mut self) -> Self {
+        self.exact_tran_time = true;
         self
     }
 
@@ -358,26 +406,19 @@ impl TokenSigner {
         zone: TimeZone,
         options: &VerifyOptions,
     ) -> Result<()> {
-        if options.forms == AcceptedForms::UnpaddedOnly && token.form == TokenForm::Padded {
-            return Err(Error::PaddedTokenRefused);
-        }
+        token.check_form(options)?;
+        self.check_mac(token, body)?;
+        token.check_window(now, zone, options)
+    }
+
+    /// Checks the token's MAC over `body` alone, in constant time: what a
+    /// server checks once the body is read, the token's form and time
+    /// having been checked before ([`TranToken::check_window`]).
+    pub fn check_mac(&self, token: &TranToken, body: &[u8]) -> Result<()> {
         let mut mac = self.mac.clone();
         mac.update(body);
         mac.verify_slice(&token.mac)
-            .map_err(|_| Error::TokenMismatch)?;
-        // In i128: two i64 instants are always at most 2^64 ms apart, so
-        // neither the offset nor its comparison with any skew can wrap.
-        let offset = i128::from(token.time.to_unix_millis(zone)) - i128::from(unix_millis(now)?);
-        let max_skew = i128::try_from(options.max_skew.as_millis()).unwrap_or(i128::MAX);
-        if offset.abs() > max_skew {
-            let clamp =
-                |v: i128| i64::try_from(v).unwrap_or(if v < 0 { i64::MIN } else { i64::MAX });
-            return Err(Error::TokenTimeOutsideWindow {
-                offset_ms: clamp(offset),
-                max_skew_ms: clamp(max_skew),
-            });
-        }
-        Ok(())
+            .map_err(|_| Error::TokenMismatch)
     }
 
     /// Parses `token` and verifies it, as [`TokenSigner::verify`].

@@ -11,7 +11,7 @@ use konaplate_crypto::{
 };
 
 #[rustfmt::skip]
-const TABLE: [(ErrorKind, &str, u16); 34] = [
+const TABLE: [(ErrorKind, &str, u16); 38] = [
     (ErrorKind::MissingHeader, "missing_header", 400),
     (ErrorKind::DuplicateHeader, "duplicate_header", 400),
     (ErrorKind::InvalidHeader, "invalid_header", 400),
@@ -46,6 +46,10 @@ const TABLE: [(ErrorKind, &str, u16); 34] = [
     (ErrorKind::ReplayGuardFull, "replay_guard_full", 503),
     (ErrorKind::UnreadableBody, "unreadable_body", 400),
     (ErrorKind::StreamingBody, "streaming_body", 500),
+    (ErrorKind::TooDeep, "too_deep", 413),
+    (ErrorKind::KeyUnusable, "key_unusable", 400),
+    (ErrorKind::QueryNotAllowed, "query_not_allowed", 400),
+    (ErrorKind::InvalidCapacity, "invalid_capacity", 500),
 ];
 
 #[test]

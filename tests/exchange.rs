@@ -33,23 +33,32 @@ fn ring(ids: &[char]) -> Keyring {
     Keyring::from_entries(entries).unwrap()
 }
 
+fn routes_json() -> String {
+    std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/routes/kona.json")).unwrap()
+}
+
 fn routes() -> RouteTable {
-    RouteTable::from_json(
-        &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/routes/kona.json")).unwrap(),
-    )
-    .unwrap()
+    RouteTable::from_json(&routes_json()).unwrap()
+}
+
+/// `json`'s routes, each marked a callback of the platform's.
+fn as_callbacks(json: &str) -> RouteTable {
+    RouteTable::from_json(&json.replace(r#""request""#, r#""callback":true,"request""#)).unwrap()
 }
 
 /// A route table with an enveloped request and response besides the seed.
-fn routes_with_envelope() -> RouteTable {
-    RouteTable::from_json(&format!(
+fn routes_with_envelope_json() -> String {
+    format!(
         r#"{{"routes":[
             {{"method":"POST","path":"{CANCEL}","request":"plain",
               "response":{{"fields":["mobileCardNo","par"],"strict":false}}}},
             {{"method":"POST","path":"/api/v1/cards/{{cardId}}/pan","request":"envelope","response":"envelope"}}
         ]}}"#
-    ))
-    .unwrap()
+    )
+}
+
+fn routes_with_envelope() -> RouteTable {
+    RouteTable::from_json(&routes_with_envelope_json()).unwrap()
 }
 
 struct Sides {
@@ -351,7 +360,7 @@ fn a_route_that_needs_a_key_refuses_a_request_that_names_none() {
 
 #[test]
 fn a_callback_without_a_key_id_uses_the_first_issued_key() {
-    let s = sides(routes());
+    let s = sides(as_callbacks(&routes_json()));
     // The platform's callback: no access key, no crypto key id; it holds
     // the provider's first-issued key.
     let first = s.server_keys.load().callback_key().unwrap().clone();
@@ -359,6 +368,15 @@ fn a_callback_without_a_key_id_uses_the_first_issued_key() {
     let now = SystemTime::now();
     let request = platform.prepare("POST", CANCEL, BODY, now).unwrap();
     assert!(request.headers().access_key().is_none());
+    // Issue 16, item 6: on a route that is no callback, the request lacks
+    // its access key (it used to be opened with the first-issued key).
+    assert_eq!(
+        sides(routes())
+            .server
+            .accept("POST", CANCEL, request.header_pairs(), BODY, now)
+            .unwrap_err(),
+        Error::MissingHeader(HeaderName::AccessKey)
+    );
     let accepted = s
         .server
         .accept("POST", CANCEL, request.header_pairs(), BODY, now)
@@ -377,7 +395,7 @@ fn a_callback_without_a_key_id_uses_the_first_issued_key() {
         .unwrap();
     assert_eq!(&clear[..], RESPONSE);
     // An enveloped callback is sealed under the first-issued key both ways.
-    let s = sides(routes_with_envelope());
+    let s = sides(as_callbacks(&routes_with_envelope_json()));
     let first = s.server_keys.load().callback_key().unwrap().clone();
     let platform = keyless(
         routes_with_envelope(),
@@ -428,13 +446,9 @@ fn keys_rotated_between_accept_and_respond_do_not_fail_the_request() {
 #[test]
 fn with_the_replay_guard_a_replayed_request_is_refused() {
     let s = sides(routes());
-    let server = s
-        .server
-        .clone()
-        .with_replay_guard(konaplate_crypto::ReplayGuard::new(
-            1000,
-            Duration::from_secs(300),
-        ));
+    let server = s.server.clone().with_replay_guard(
+        konaplate_crypto::ReplayGuard::new(1000, Duration::from_secs(300)).unwrap(),
+    );
     let now = SystemTime::now();
     let request = s.client.prepare("POST", CANCEL, BODY, now).unwrap();
     // A request refused for another reason leaves no trace.

@@ -97,6 +97,54 @@ fn tampered_body_and_stale_request_are_refused() {
     ));
 }
 
+/// Issue 16, item 14: a public client reads its clock once for the token
+/// and again for `X-KM-Tran-Time`; across a second boundary (here a
+/// minute's) the header is one second past the token's time. Neither is
+/// covered by the MAC, so the next second is accepted; exact equality stays
+/// as the strict option.
+#[test]
+fn tran_time_may_be_the_next_second_unless_strict() {
+    // 2022-11-08 12:08:59.999 KST, and the header read at 12:09:00.
+    let token_at = UNIX_EPOCH + Duration::from_millis(1_667_876_939_999);
+    let token = signer()
+        .sign_at(BODY, token_at, TimeZone::KST, TokenForm::Unpadded)
+        .unwrap();
+    assert_eq!(&token.as_str()[5..22], "20221108120859999");
+    let h = with(&built(), HeaderName::TranToken, token.as_str());
+    let lenient = VerifyOptions::default();
+    let strict = VerifyOptions::default().with_exact_tran_time();
+    for (tran_time, lenient_ok, strict_ok) in [
+        ("20221108120859", true, true),
+        ("20221108120900", true, false),
+        ("20221108120901", false, false),
+        ("20221108120858", false, false),
+    ] {
+        let h = with(&h, HeaderName::TranTime, tran_time);
+        for (options, ok) in [(&lenient, lenient_ok), (&strict, strict_ok)] {
+            let got = verify_request(as_pairs(&h), BODY, &signer(), token_at, options);
+            match got {
+                Ok(headers) => {
+                    assert!(ok, "{tran_time} accepted");
+                    assert_eq!(headers.tran_time(), tran_time);
+                }
+                Err(e) => {
+                    assert!(!ok, "{tran_time}: {e}");
+                    assert!(
+                        matches!(
+                            e,
+                            Error::InvalidHeader {
+                                header: HeaderName::TranTime,
+                                ..
+                            }
+                        ),
+                        "{e}"
+                    );
+                }
+            }
+        }
+    }
+}
+
 #[test]
 fn each_bad_value_names_its_header() {
     let h = built();
@@ -114,7 +162,8 @@ fn each_bad_value_names_its_header() {
         (HeaderName::AccessKey, "short", "expected 40 characters"),
         (HeaderName::CryptoKeyId, "k k", "character 2"),
         (HeaderName::TranToken, "KMV1:x", "expected 66 characters"),
-        (HeaderName::TranTime, "20221108120815", "does not match"),
+        (HeaderName::TranTime, "20221108120816", "nor the next"),
+        (HeaderName::TranTime, "20221108120813", "nor the next"),
         (HeaderName::TranTime, "20221108126014", "minute 60"),
         (HeaderName::TimeZone, "XYZ", "not a known time zone"),
     ];

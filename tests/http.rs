@@ -324,7 +324,7 @@ async fn a_key_the_server_does_not_hold_is_refused() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_replayed_request_is_refused_with_the_guard() {
     let keys = SharedKeyring::new(keyring(&['a']));
-    let guard = ReplayGuard::new(1000, Duration::from_secs(300));
+    let guard = ReplayGuard::new(1000, Duration::from_secs(300)).unwrap();
     let url = start(
         keys.clone(),
         Setup {

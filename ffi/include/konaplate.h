@@ -114,6 +114,14 @@ typedef enum {
   KM_UNREADABLE_BODY = 33,
   // `streaming_body`: a body that must be protected is a stream.
   KM_STREAMING_BODY = 34,
+  // `too_deep`: a JSON document is nested past the library's limit.
+  KM_TOO_DEEP = 35,
+  // `key_unusable`: the named key cannot do what the route needs.
+  KM_KEY_UNUSABLE = 36,
+  // `query_not_allowed`: a query string on a route that takes none.
+  KM_QUERY_NOT_ALLOWED = 37,
+  // `invalid_capacity`: a capacity outside the allowed range.
+  KM_INVALID_CAPACITY = 38,
   // `null_pointer`: a pointer that must not be null was null.
   KM_NULL_POINTER = 100,
   // `invalid_utf8`: a text argument is not UTF-8.

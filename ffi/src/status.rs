@@ -86,6 +86,14 @@ pub enum km_status {
     KM_UNREADABLE_BODY = 33,
     /// `streaming_body`: a body that must be protected is a stream.
     KM_STREAMING_BODY = 34,
+    /// `too_deep`: a JSON document is nested past the library's limit.
+    KM_TOO_DEEP = 35,
+    /// `key_unusable`: the named key cannot do what the route needs.
+    KM_KEY_UNUSABLE = 36,
+    /// `query_not_allowed`: a query string on a route that takes none.
+    KM_QUERY_NOT_ALLOWED = 37,
+    /// `invalid_capacity`: a capacity outside the allowed range.
+    KM_INVALID_CAPACITY = 38,
     /// `null_pointer`: a pointer that must not be null was null.
     KM_NULL_POINTER = 100,
     /// `invalid_utf8`: a text argument is not UTF-8.
@@ -138,6 +146,10 @@ impl km_status {
             ErrorKind::ReplayGuardFull => KM_REPLAY_GUARD_FULL,
             ErrorKind::UnreadableBody => KM_UNREADABLE_BODY,
             ErrorKind::StreamingBody => KM_STREAMING_BODY,
+            ErrorKind::TooDeep => KM_TOO_DEEP,
+            ErrorKind::KeyUnusable => KM_KEY_UNUSABLE,
+            ErrorKind::QueryNotAllowed => KM_QUERY_NOT_ALLOWED,
+            ErrorKind::InvalidCapacity => KM_INVALID_CAPACITY,
             // A kind added to the library before this table: the test
             // `every_kind_has_its_own_status` fails until it is here.
             _ => KM_INTERNAL,
@@ -316,7 +328,7 @@ mod tests {
 
     #[test]
     fn a_number_that_is_no_status_is_unknown() {
-        for number in [-1, 35, 99, 105, i32::MAX] {
+        for number in [-1, 39, 99, 105, i32::MAX] {
             // SAFETY: km_status_code returns a static NUL-terminated string.
             let code = unsafe { CStr::from_ptr(km_status_code(number)) };
             assert_eq!(code.to_str().ok(), Some("unknown"), "{number}");

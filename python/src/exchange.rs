@@ -160,7 +160,7 @@ impl Server {
         )
         .with_verify_options(VerifyOptions::default().with_max_skew(window));
         if let Some(capacity) = replay_guard {
-            server = server.with_replay_guard(ReplayGuard::new(capacity, window));
+            server = server.with_replay_guard(ReplayGuard::new(capacity, window).or_raise()?);
         }
         Ok(Server { server })
     }

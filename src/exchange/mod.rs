@@ -31,7 +31,7 @@ mod client;
 mod server;
 
 pub use client::{Client, PreparedRequest};
-pub use server::{AcceptedRequest, PreparedResponse, Server};
+pub use server::{AcceptedRequest, PreparedResponse, RequestHead, Server};
 
 use zeroize::Zeroizing;
 

@@ -7,11 +7,12 @@ use zeroize::Zeroizing;
 use super::{need_key, pairs, protect_response, unprotect_request};
 use crate::error::{Error, Result};
 use crate::header_name::HeaderName;
-use crate::headers::{RequestHeaders, verify_request};
+use crate::headers::RequestHeaders;
 use crate::ids::CryptoKeyId;
 use crate::keyring::{Keyring, SharedKeyring};
+use crate::keys::KeyMaterial;
 use crate::replay::ReplayGuard;
-use crate::routes::{RouteMatch, RouteTable};
+use crate::routes::{RequestProtection, ResponseProtection, Route, RouteMatch, RouteTable};
 use crate::token::{TokenSigner, VerifyOptions};
 
 /// A server of the API: accepts requests and prepares responses per route.
@@ -55,14 +56,8 @@ impl Server {
         self
     }
 
-    /// Accepts a request: finds its route, checks every `X-KM-*` header and
-    /// the token over the body as received, picks the key, and opens the
-    /// body as the route says.
-    ///
-    /// The key is the one `X-KM-Crypto-Key-Id` names; a callback (no
-    /// `X-KM-Access-Key`) that names none uses the first-issued key. A route
-    /// that protects either direction needs a key, and the key must be held:
-    /// both are checked here, before any handler runs.
+    /// Accepts a request: [`Server::check_head`], then
+    /// [`Server::accept_body`] on the body as received.
     pub fn accept<'a, I>(
         &self,
         method: &str,
@@ -74,22 +69,84 @@ impl Server {
     where
         I: IntoIterator<Item = (&'a str, &'a str)>,
     {
+        let head = self.check_head(method, path, headers, now)?;
+        self.accept_body(head, body, now)
+    }
+
+    /// Checks everything that needs no body, so that a front end refuses a
+    /// request before it reads (or asks for, with `100 Continue`) its
+    /// body: the route for `method` and `path` (a query string only where
+    /// the route takes one, [`Error::QueryNotAllowed`] elsewhere), every
+    /// `X-KM-*` header, the token's form and time window, and the key.
+    ///
+    /// The key is the one `X-KM-Crypto-Key-Id` names. A request without
+    /// `X-KM-Access-Key` is taken only on a callback route (one marked
+    /// `"callback": true`), and one that names no key there uses the
+    /// first-issued key; elsewhere the missing access key is
+    /// [`Error::MissingHeader`]. A route that protects either direction
+    /// needs a key, the key must be held ([`Error::UnknownKeyId`]) and able
+    /// to do what the route needs: open the request's envelope and seal the
+    /// response ([`Error::KeyUnusable`] otherwise; an RSA private key opens
+    /// but cannot seal). So no handler runs for a request whose answer
+    /// could not be protected.
+    pub fn check_head<'a, I>(
+        &self,
+        method: &str,
+        path: &str,
+        headers: I,
+        now: SystemTime,
+    ) -> Result<RequestHead>
+    where
+        I: IntoIterator<Item = (&'a str, &'a str)>,
+    {
         let route = self.routes.find(method, path)?;
-        let headers = verify_request(headers, body, &self.signer, now, &self.options)?;
+        if path.contains('?') && !route.route().takes_query() {
+            return Err(Error::QueryNotAllowed);
+        }
+        let headers = RequestHeaders::parse(headers, &self.options)?;
+        headers
+            .token()
+            .check_window(now, headers.zone(), &self.options)?;
         let keyring = self.keys.load();
         let key_id = match (headers.crypto_key_id(), headers.access_key()) {
+            (_, None) if !route.route().is_callback() => {
+                return Err(Error::MissingHeader(HeaderName::AccessKey));
+            }
             (Some(id), _) => Some(*id),
             (None, None) => keyring.callback_key().map(|e| *e.id()),
             (None, Some(_)) => None,
         };
         if route.route().needs_key() {
             let id = need_key(key_id.as_ref())?;
-            if keyring.get(id).is_none() {
-                return Err(Error::UnknownKeyId {
-                    key_id: id.to_string(),
-                });
-            }
+            let entry = keyring.get(id).ok_or_else(|| Error::UnknownKeyId {
+                key_id: id.to_string(),
+            })?;
+            usable(route.route(), id, entry.material())?;
         }
+        Ok(RequestHead {
+            route,
+            headers,
+            key_id,
+            keyring,
+        })
+    }
+
+    /// Finishes accepting a request whose head passed
+    /// [`Server::check_head`]: the token's MAC over the body as received,
+    /// the body opened as the route says, and the replay guard, last.
+    pub fn accept_body(
+        &self,
+        head: RequestHead,
+        body: &[u8],
+        now: SystemTime,
+    ) -> Result<AcceptedRequest> {
+        let RequestHead {
+            route,
+            headers,
+            key_id,
+            keyring,
+        } = head;
+        self.signer.check_mac(headers.token(), body)?;
         let body = unprotect_request(route.route().request(), &keyring, key_id.as_ref(), body)?;
         // Last, so that a request refused for another reason leaves no trace
         // that would refuse its honest retry.
@@ -126,6 +183,54 @@ impl Server {
             headers,
             body: sent,
         })
+    }
+}
+
+/// Whether the key `id` can do what `route` needs of it.
+fn usable(route: &Route, id: &CryptoKeyId, key: &KeyMaterial) -> Result<()> {
+    let unusable = |reason| Error::KeyUnusable {
+        key_id: id.to_string(),
+        reason,
+    };
+    let opens = key.symmetric().is_some() || key.rsa_open_with().is_some();
+    let seals = key.symmetric().is_some() || key.rsa_seal_to().is_some();
+    if route.request() != RequestProtection::Plain && !opens {
+        return Err(unusable(
+            "cannot open this route's encrypted request (it holds only a public key)",
+        ));
+    }
+    if !matches!(route.response(), ResponseProtection::Plain) && !seals {
+        return Err(unusable(
+            "cannot seal this route's response (it holds only a private key)",
+        ));
+    }
+    Ok(())
+}
+
+/// A request whose head [`Server::check_head`] checked, waiting for its
+/// body: the route, the parsed headers (the token's MAC not yet checked)
+/// and the key.
+#[derive(Clone, Debug)]
+pub struct RequestHead {
+    route: RouteMatch,
+    headers: RequestHeaders,
+    key_id: Option<CryptoKeyId>,
+    /// The keys as they were when the head was checked.
+    keyring: Keyring,
+}
+
+impl RequestHead {
+    /// The parsed `X-KM-*` headers (the token's MAC is not checked yet).
+    pub fn headers(&self) -> &RequestHeaders {
+        &self.headers
+    }
+    /// The route that matched, with its parameters.
+    pub fn route(&self) -> &RouteMatch {
+        &self.route
+    }
+    /// The key the request's bodies are protected with, if any.
+    pub fn key_id(&self) -> Option<&CryptoKeyId> {
+        self.key_id.as_ref()
     }
 }
 

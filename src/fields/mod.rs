@@ -75,8 +75,11 @@ impl Fields {
     pub const DEFAULT_MAX_DOCUMENT: usize = 16 << 20;
 
     /// Reads documents up to `bytes` long (before encryption, or as
-    /// received for decryption). Each field's JWE has its sealer's or
-    /// opener's own limit besides.
+    /// received for decryption), and writes none longer: an encryption
+    /// whose output would pass the limit is [`Error::TooLarge`], so what
+    /// encrypts under a limit decrypts under it. Each field's JWE has its
+    /// sealer's or opener's own limit besides. Documents are nested at most
+    /// [`MAX_DEPTH`](crate::MAX_DEPTH) deep ([`Error::TooDeep`]).
     #[must_use]
     pub fn with_max_document(mut self, bytes: usize) -> Fields {
         self.max_document = bytes;
@@ -104,6 +107,18 @@ impl Fields {
             });
         }
         utf8(doc)
+    }
+
+    /// Refuses an encrypted document of `len` bytes that a decryption with
+    /// the same limit would refuse.
+    fn within_limit(&self, len: usize) -> Result<()> {
+        if len > self.max_document {
+            return Err(Error::TooLarge {
+                what: "encrypted document",
+                limit: self.max_document,
+            });
+        }
+        Ok(())
     }
 
     /// Refuses, if strict, a path that matched nothing.
@@ -161,27 +176,29 @@ impl Fields {
         // straight into it, between the untouched bytes around its value.
         let mut out = Vec::with_capacity(doc.len() + doc.len() / 2 + 512);
         let mut copied = 0;
-        let matched = walk::walk(doc, &self.paths, |raw, _| {
-            let start = json::offset_in(doc, raw.get());
+        let matched = walk::walk(doc, &self.paths, |raw, kind, _| {
+            let start = json::offset_in(doc, raw);
             out.extend_from_slice(doc.as_bytes().get(copied..start).unwrap_or_default());
             // A compact JWE is base64url and dots: nothing to escape.
             out.push(b'"');
-            if json::kind(raw) == Kind::String {
-                let mut text = json::string_content(raw)?;
+            if kind == Kind::String {
+                let mut text = json::string_text(raw)?;
                 let sealed = sealer.seal_into(text.as_bytes(), ContentType::Text, rng, &mut out);
                 if let Cow::Owned(unescaped) = &mut text {
                     unescaped.zeroize();
                 }
                 sealed?;
             } else {
-                sealer.seal_into(raw.get().as_bytes(), ContentType::Json, rng, &mut out)?;
+                sealer.seal_into(raw.as_bytes(), ContentType::Json, rng, &mut out)?;
             }
             out.push(b'"');
-            copied = start + raw.get().len();
-            Ok(())
+            copied = start + raw.len();
+            // What is encrypted under a limit must decrypt under it.
+            self.within_limit(out.len() + (doc.len() - copied))
         })?;
         self.check_matched(&matched)?;
         out.extend_from_slice(doc.as_bytes().get(copied..).unwrap_or_default());
+        self.within_limit(out.len())?;
         Ok(Encrypted {
             document: out,
             paths: self.paths.clone(),
@@ -197,18 +214,18 @@ impl Fields {
         // document only through escapes, and grows by wiped copies.
         let mut out = Zeroizing::new(Vec::with_capacity(doc.len()));
         let mut copied = 0;
-        let matched = walk::walk(doc, &self.paths, |raw, path| {
+        let matched = walk::walk(doc, &self.paths, |raw, kind, path| {
             let not_jwe = |reason: &str| Error::InvalidField {
                 path: quoted(self.paths.get(path).map_or("", FieldPath::as_str)),
                 reason: reason.into(),
             };
-            if json::kind(raw) != Kind::String {
+            if kind != Kind::String {
                 return Err(not_jwe("the value is not a string holding a JWE"));
             }
             // The string as written, between its quotes: a JWE needs no
             // escapes, and one with any fails to parse, so they are
             // undone only then.
-            let written = raw.get();
+            let written = raw;
             let compact = written
                 .get(1..written.len().saturating_sub(1))
                 .unwrap_or_default();
@@ -220,7 +237,7 @@ impl Fields {
             out.push(b'"');
             let header = match opener.open_into(compact, &mut out) {
                 Err(e) if e.kind() == ErrorKind::MalformedJwe && compact.contains('\\') => {
-                    opener.open_into(&json::string_content(raw)?, &mut out)?
+                    opener.open_into(&json::string_text(raw)?, &mut out)?
                 }
                 opened => opened?,
             };
@@ -228,7 +245,7 @@ impl Fields {
             let text = core::str::from_utf8(plaintext)
                 .map_err(|_| not_jwe("the decrypted value is not UTF-8 text"))?;
             if header.is_json() {
-                json::parse_document(text)
+                json::check_document(text)
                     .map_err(|_| not_jwe("the decrypted value is marked JSON but is not"))?;
                 // JSON text stands as it is, without the quote.
                 out.copy_within(value_at + 1.., value_at);
@@ -242,7 +259,7 @@ impl Fields {
             } else {
                 out.push(b'"');
             }
-            copied = start + raw.get().len();
+            copied = start + raw.len();
             Ok(())
         })?;
         self.check_matched(&matched)?;

@@ -4,9 +4,11 @@
 use core::fmt;
 use core::str::FromStr;
 
+#[cfg(test)]
 use serde_json::value::RawValue;
 
 use crate::error::{Error, Result, quoted};
+#[cfg(test)]
 use crate::json::{self, Kind};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -107,13 +109,6 @@ impl FieldPath {
     }
 }
 
-/// Whether the path `segments` selects anything in `value`.
-pub(super) fn selects_any(value: &RawValue, segments: &[Segment]) -> Result<bool> {
-    let mut out = Vec::new();
-    select(value, segments, &mut out)?;
-    Ok(!out.is_empty())
-}
-
 /// Splits a dot-name off `s`: up to the next `.` or `[`.
 fn split_name(s: &str) -> (&str, &str) {
     let end = s.find(['.', '[']).unwrap_or(s.len());
@@ -181,6 +176,9 @@ fn bracket(s: &str) -> Result<(Segment, &str), String> {
     Ok((Segment::Index(index), &s[end + 1..]))
 }
 
+/// The values `segments` select in `value`, one path at a time over a
+/// parsed document: the reference the single pass is tested against.
+#[cfg(test)]
 pub(super) fn select<'a>(
     value: &'a RawValue,
     segments: &[Segment],

@@ -7,16 +7,9 @@
 //! states, one range a level). A value where a path ends is taken whole as
 //! a raw slice of the document.
 
-use std::cell::{Cell, RefCell};
-use std::fmt;
-
-use serde::Deserialize as _;
-use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde_json::value::RawValue;
-
-use super::path::{FieldPath, Segment, selects_any};
+use super::path::{FieldPath, Segment};
 use crate::error::{Error, Result, quoted};
-use crate::json::{self, Kind, Name, NameStack};
+use crate::json::{Kind, Scanner};
 
 /// A path and how many of its steps it has taken.
 #[derive(Clone, Copy)]
@@ -25,65 +18,51 @@ struct State {
     at: usize,
 }
 
-struct Walk<'p, 'd, F> {
+struct Walk<'p, F> {
     paths: &'p [FieldPath],
-    names: RefCell<NameStack<'d>>,
-    states: RefCell<Vec<State>>,
-    matched: RefCell<Vec<usize>>,
-    on_match: RefCell<F>,
-    /// Our own error, when one stopped the reading.
-    failure: RefCell<Option<Error>>,
+    states: Vec<State>,
+    matched: Vec<usize>,
+    on_match: F,
     /// The first error of `on_match`: the reading goes on (so that a fault
     /// of the document itself, anywhere in it, is the one reported), but
     /// `on_match` is not called again.
-    deferred: RefCell<Option<Error>>,
-    repeated: Cell<bool>,
+    deferred: Option<Error>,
+    /// The path whose selected value the reading is inside, if any: no
+    /// path may end in there.
+    inside: Option<usize>,
 }
 
-/// Reads `doc` once, calling `on_match` with each selected value (once,
-/// however many paths select it) and the first path that selects it.
-/// Returns how many values each path selected. A value selected inside
-/// another selected value is refused. A fault of the document (syntax, a
-/// repeated name, a nesting) is reported before any error of `on_match`,
-/// which stops the calls but not the reading.
+/// Reads `doc` once, calling `on_match` with each selected value as
+/// written, its kind, and the first path that selects it (once, however
+/// many paths select it). Returns how many values each path selected. A
+/// value selected inside another selected value is refused. A fault of the
+/// document (syntax, a repeated name, a nesting past the limit) is
+/// reported before any error of `on_match`, which stops the calls but not
+/// the reading. Numbers are never read as numbers: any valid one passes.
 pub(super) fn walk<'d, F>(doc: &'d str, paths: &[FieldPath], on_match: F) -> Result<Vec<usize>>
 where
-    F: FnMut(&'d RawValue, usize) -> Result<()>,
+    F: FnMut(&'d str, Kind, usize) -> Result<()>,
 {
-    let walk = Walk {
+    let mut walk = Walk {
         paths,
-        names: RefCell::new(NameStack::new()),
-        states: RefCell::new((0..paths.len()).map(|path| State { path, at: 0 }).collect()),
-        matched: RefCell::new(vec![0; paths.len()]),
-        on_match: RefCell::new(on_match),
-        failure: RefCell::new(None),
-        deferred: RefCell::new(None),
-        repeated: Cell::new(false),
+        states: (0..paths.len()).map(|path| State { path, at: 0 }).collect(),
+        matched: vec![0; paths.len()],
+        on_match,
+        deferred: None,
+        inside: None,
     };
-    let mut de = serde_json::Deserializer::from_str(doc);
-    let root = Node {
-        walk: &walk,
-        lo: 0,
-        hi: paths.len(),
-    };
-    match root.deserialize(&mut de).and_then(|()| de.end()) {
-        Ok(()) => match walk.deferred.into_inner() {
-            Some(e) => Err(e),
-            None => Ok(walk.matched.into_inner()),
-        },
-        Err(e) => Err(walk.failure.into_inner().unwrap_or_else(|| {
-            if walk.repeated.get() {
-                json::repeated_name(&e)
-            } else {
-                json::json_error(&e)
-            }
-        })),
+    let mut scanner = Scanner::new(doc);
+    walk.value(&mut scanner, 0, paths.len(), 0)?;
+    scanner.end()?;
+    match walk.deferred {
+        Some(e) => Err(e),
+        None => Ok(walk.matched),
     }
 }
 
-impl<'d, F> Walk<'_, 'd, F>
+impl<'d, F> Walk<'_, F>
 where
-    F: FnMut(&'d RawValue, usize) -> Result<()>,
+    F: FnMut(&'d str, Kind, usize) -> Result<()>,
 {
     fn steps(&self, state: State) -> &[Segment] {
         self.paths
@@ -93,71 +72,29 @@ where
 
     /// Pushes the states of `lo..hi` that take a step `fits`; returns the
     /// new range.
-    fn advance(&self, lo: usize, hi: usize, fits: impl Fn(&Segment) -> bool) -> (usize, usize) {
-        let mut states = self.states.borrow_mut();
-        let start = states.len();
+    fn advance(&mut self, lo: usize, hi: usize, fits: impl Fn(&Segment) -> bool) -> (usize, usize) {
+        let start = self.states.len();
         for i in lo..hi {
-            let Some(&state) = states.get(i) else { break };
+            let Some(&state) = self.states.get(i) else {
+                break;
+            };
             if self.steps(state).first().is_some_and(&fits) {
-                states.push(State {
+                self.states.push(State {
                     path: state.path,
                     at: state.at + 1,
                 });
             }
         }
-        (start, states.len())
+        (start, self.states.len())
     }
 
-    fn drop_states(&self, from: usize) {
-        self.states.borrow_mut().truncate(from);
-    }
-
-    /// Whether a path of `lo..hi` ends at this value.
-    fn ends_here(&self, lo: usize, hi: usize) -> bool {
-        let states = self.states.borrow();
-        let range = states.get(lo..hi).unwrap_or_default();
-        range.iter().any(|s| self.steps(*s).is_empty())
-    }
-
-    /// A value some path of `lo..hi` ends at.
-    fn selected(&self, raw: &'d RawValue, lo: usize, hi: usize) -> Result<()> {
-        // What the walk does not read itself is checked as the rest is.
-        if matches!(json::kind(raw), Kind::Object | Kind::Array) {
-            json::check_document(raw.get())?;
-        }
-        let states = self.states.borrow();
-        let range = states.get(lo..hi).unwrap_or_default();
-        let mut first = None;
-        {
-            let mut matched = self.matched.borrow_mut();
-            for s in range.iter().filter(|s| self.steps(**s).is_empty()) {
-                if let Some(n) = matched.get_mut(s.path) {
-                    *n += 1;
-                }
-                first.get_or_insert(s.path);
-            }
-        }
-        let first = first.unwrap_or_default();
-        for s in range {
-            let rest = self.steps(*s);
-            if !rest.is_empty() && selects_any(raw, rest)? {
-                return Err(Error::InvalidField {
-                    path: self.path_text(s.path),
-                    reason: format!(
-                        "lies inside the value matched by '{}'",
-                        self.path_text(first)
-                    ),
-                });
-            }
-        }
-        drop(states);
-        let mut deferred = self.deferred.borrow_mut();
-        if deferred.is_none()
-            && let Err(e) = (self.on_match.borrow_mut())(raw, first)
-        {
-            *deferred = Some(e);
-        }
-        Ok(())
+    /// The first path of `lo..hi` that ends at this value, if any.
+    fn ending(&self, lo: usize, hi: usize) -> Option<usize> {
+        let range = self.states.get(lo..hi).unwrap_or_default();
+        range
+            .iter()
+            .find(|s| self.steps(**s).is_empty())
+            .map(|s| s.path)
     }
 
     fn path_text(&self, i: usize) -> String {
@@ -167,88 +104,84 @@ where
             .unwrap_or_default()
     }
 
-    /// Keeps `e` for the caller and stops the reading.
-    fn fail<E: de::Error>(&self, e: Error) -> E {
-        *self.failure.borrow_mut() = Some(e);
-        E::custom("stopped")
-    }
-}
-
-/// A value, with the range of states that follow it.
-struct Node<'w, 'p, 'd, F> {
-    walk: &'w Walk<'p, 'd, F>,
-    lo: usize,
-    hi: usize,
-}
-
-impl<F> Clone for Node<'_, '_, '_, F> {
-    fn clone(&self) -> Self {
-        *self
-    }
-}
-
-impl<F> Copy for Node<'_, '_, '_, F> {}
-
-impl<'d, F> DeserializeSeed<'d> for Node<'_, '_, 'd, F>
-where
-    F: FnMut(&'d RawValue, usize) -> Result<()>,
-{
-    type Value = ();
-    fn deserialize<D: Deserializer<'d>>(self, d: D) -> Result<(), D::Error> {
-        if self.lo < self.hi && self.walk.ends_here(self.lo, self.hi) {
-            let raw = <&'d RawValue>::deserialize(d)?;
-            return self
-                .walk
-                .selected(raw, self.lo, self.hi)
-                .map_err(|e| self.walk.fail(e));
+    /// The value at the scanner's position, `depth` containers deep, with
+    /// the states `lo..hi` following it.
+    fn value(&mut self, s: &mut Scanner<'d>, lo: usize, hi: usize, depth: usize) -> Result<()> {
+        if lo == hi {
+            return s.skip(depth);
         }
-        d.deserialize_any(self)
-    }
-}
-
-impl<'d, F> Visitor<'d> for Node<'_, '_, 'd, F>
-where
-    F: FnMut(&'d RawValue, usize) -> Result<()>,
-{
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("any JSON value")
-    }
-    json::accept_scalars!();
-    fn visit_seq<A: SeqAccess<'d>>(self, mut seq: A) -> Result<(), A::Error> {
-        let w = self.walk;
-        for i in 0usize.. {
-            let (lo, hi) = w.advance(self.lo, self.hi, |step| match step {
-                Segment::Index(j) => *j == i,
-                Segment::Wildcard => true,
-                Segment::Name(_) => false,
+        let Some(first) = self.ending(lo, hi) else {
+            return self.descend(s, lo, hi, depth);
+        };
+        if let Some(outer) = self.inside {
+            return Err(Error::InvalidField {
+                path: self.path_text(first),
+                reason: format!(
+                    "lies inside the value matched by '{}'",
+                    self.path_text(outer)
+                ),
             });
-            let more = seq.next_element_seed(Node { walk: w, lo, hi })?;
-            w.drop_states(lo);
-            if more.is_none() {
-                break;
+        }
+        for i in lo..hi {
+            if let Some(&state) = self.states.get(i)
+                && self.steps(state).is_empty()
+                && let Some(n) = self.matched.get_mut(state.path)
+            {
+                *n += 1;
             }
+        }
+        s.peek();
+        let start = s.pos();
+        // Paths going on inside the selected value must find nothing there.
+        let deeper = (lo..hi).any(|i| {
+            self.states
+                .get(i)
+                .is_some_and(|st| !self.steps(*st).is_empty())
+        });
+        if deeper {
+            self.inside = Some(first);
+            let inner = self.descend(s, lo, hi, depth);
+            self.inside = None;
+            inner?;
+        } else {
+            s.skip(depth)?;
+        }
+        let raw = s.since(start);
+        if self.deferred.is_none()
+            && let Err(e) = (self.on_match)(raw, Kind::of(raw), first)
+        {
+            self.deferred = Some(e);
         }
         Ok(())
     }
-    fn visit_map<A: MapAccess<'d>>(self, mut map: A) -> Result<(), A::Error> {
-        let w = self.walk;
-        let mut scope = w.names.borrow().open();
-        while let Some(Name(name)) = map.next_key::<Name<'d>>()? {
-            let (lo, hi) = w.advance(self.lo, self.hi, |step| match step {
-                Segment::Name(n) => *n == name,
-                Segment::Wildcard => true,
-                Segment::Index(_) => false,
-            });
-            if !w.names.borrow_mut().insert(&mut scope, name) {
-                w.repeated.set(true);
-                return Err(de::Error::custom("a member name is repeated"));
-            }
-            map.next_value_seed(Node { walk: w, lo, hi })?;
-            w.drop_states(lo);
+
+    /// The members or elements of the value at the scanner's position, each
+    /// with the states that take a step into it.
+    fn descend(&mut self, s: &mut Scanner<'d>, lo: usize, hi: usize, depth: usize) -> Result<()> {
+        match s.peek() {
+            Some(b'{') => s.object(depth, |s, name| {
+                let (a, b) = self.advance(lo, hi, |step| match step {
+                    Segment::Name(n) => n == name,
+                    Segment::Wildcard => true,
+                    Segment::Index(_) => false,
+                });
+                let done = self.value(s, a, b, depth + 1);
+                self.states.truncate(a);
+                done
+            }),
+            Some(b'[') => s.array(depth, |s, i| {
+                let (a, b) = self.advance(lo, hi, |step| match step {
+                    Segment::Index(j) => *j == i,
+                    Segment::Wildcard => true,
+                    Segment::Name(_) => false,
+                });
+                let done = self.value(s, a, b, depth + 1);
+                self.states.truncate(a);
+                done
+            }),
+            // A scalar: a step into it finds nothing.
+            _ => s.skip(depth),
         }
-        w.names.borrow_mut().close(scope);
-        Ok(())
     }
 }
 
@@ -256,14 +189,15 @@ where
 mod tests {
     use super::*;
     use crate::fields::path::select;
+    use crate::json;
     use proptest::prelude::*;
 
     /// The walk's values, as text, and its counts.
     fn walked(doc: &str, paths: &[&str]) -> Result<(Vec<String>, Vec<usize>)> {
         let paths: Vec<FieldPath> = paths.iter().map(|p| FieldPath::parse(p).unwrap()).collect();
         let mut seen = Vec::new();
-        let matched = walk(doc, &paths, |raw, _| {
-            seen.push(raw.get().to_owned());
+        let matched = walk(doc, &paths, |raw, _, _| {
+            seen.push(raw.to_owned());
             Ok(())
         })?;
         Ok((seen, matched))

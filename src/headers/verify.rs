@@ -13,8 +13,9 @@ use crate::token::{TokenSigner, TranToken, VerifyOptions};
 impl RequestHeaders {
     /// Parses received headers. Names are matched ignoring ASCII case; other
     /// headers are skipped. Every `X-KM-*` value is checked for length,
-    /// alphabet and calendar sense, and the token's time must agree with
-    /// `X-KM-Tran-Time`. The zone must be `UTC`, `KST` or one of
+    /// alphabet and calendar sense, and `X-KM-Tran-Time` must be the
+    /// token time's second or the next one (exactly its second with
+    /// [`VerifyOptions::exact_tran_time`]). The zone must be `UTC`, `KST` or one of
     /// `options.extra_zones`.
     pub fn parse<'a, I>(headers: I, options: &VerifyOptions) -> Result<RequestHeaders>
     where
@@ -67,10 +68,24 @@ impl RequestHeaders {
                     quoted(zone_text)
                 ))
             })?;
-        if token.time().truncate_to_second() != tran_time {
-            return Err(invalid(HeaderName::TranTime)(
-                "does not match the time in X-KM-Tran-Token".into(),
-            ));
+        // Neither time is covered by the MAC: a client that read its clock
+        // again for this header, across a second boundary, is honest.
+        let late_ms = tran_time.to_unix_millis(TimeZone::UTC)
+            - token
+                .time()
+                .truncate_to_second()
+                .to_unix_millis(TimeZone::UTC);
+        let allowed = if options.exact_tran_time {
+            late_ms == 0
+        } else {
+            late_ms == 0 || late_ms == 1000
+        };
+        if !allowed {
+            return Err(invalid(HeaderName::TranTime)(if options.exact_tran_time {
+                "is not the second of the time in X-KM-Tran-Token".into()
+            } else {
+                "is neither the second of the time in X-KM-Tran-Token nor the next".into()
+            }));
         }
         Ok(RequestHeaders {
             asp_id,

@@ -9,7 +9,7 @@ use zeroize::Zeroizing;
 use super::KeyEntry;
 use crate::error::{Error, KeyProblem, Result};
 use crate::ids::CryptoKeyId;
-use crate::json::json_error;
+use crate::json::{check_depth, json_error};
 use crate::jwe::enc::ContentEncryption;
 use crate::keys::{KeyMaterial, RsaPrivateComponents, RsaPrivateKey, RsaPublicKey, SymmetricKey};
 
@@ -48,6 +48,7 @@ fn not_json(what: &str, e: &serde_json::Error) -> Error {
 
 /// Every key of a key set, in order, each checked; errors name the key's index.
 pub(super) fn load_set(json: &str) -> Result<Vec<KeyEntry>> {
+    check_depth(json)?;
     let set: JwkSet = serde_json::from_str(json).map_err(|e| not_json("JSON Web Key Set", &e))?;
     if set.keys.is_empty() {
         return Err(Error::invalid_key(
@@ -64,6 +65,7 @@ pub(super) fn load_set(json: &str) -> Result<Vec<KeyEntry>> {
 
 /// One JSON Web Key.
 pub(super) fn load_one(json: &str) -> Result<KeyEntry> {
+    check_depth(json)?;
     let jwk: Jwk = serde_json::from_str(json).map_err(|e| not_json("JSON Web Key", &e))?;
     load_jwk(&jwk)
 }

@@ -1,7 +1,13 @@
-//! A tower layer for servers (feature `tower`): reads the body up to a
-//! limit, accepts the request through [`Server::accept`], hands the handler
-//! the clear body with the verified headers in its extensions, and protects
-//! the handler's response as the route says.
+//! A tower layer for servers (feature `tower`): checks what needs no body
+//! ([`Server::check_head`]: route, headers, token time, key) before it
+//! reads a byte of the body, then reads the body up to a limit, accepts it
+//! ([`Server::accept_body`]), hands the handler the clear body with the
+//! verified headers in its extensions, and protects the handler's response
+//! as the route says.
+//!
+//! What the layer does not do is the deployer's: timeouts for slow
+//! headers and bodies, idle connections, a cap on connections (see the
+//! example server, which sets each).
 
 use std::future::Future;
 use std::pin::Pin;
@@ -182,6 +188,14 @@ where
         let limit = self.max_body;
         Box::pin(async move {
             let (parts, body) = request.into_parts();
+            let now = SystemTime::now();
+            // Everything that needs no body first: the body is not polled
+            // (so hyper sends no `100 Continue`) for a request refused on
+            // its route, headers, token time or key.
+            let head = match server.check_head_http(&parts, now) {
+                Ok(head) => head,
+                Err(e) => return Ok(refusal(&e)),
+            };
             if declared_too_large(&parts.headers, limit) {
                 return Ok(refusal(&Error::TooLarge {
                     what: "request body",
@@ -192,7 +206,7 @@ where
                 Ok(bytes) => bytes,
                 Err(e) => return Ok(refusal(&e)),
             };
-            let accepted = match server.accept_http(&parts, &received, SystemTime::now()) {
+            let accepted = match server.accept_body(head, &received, now) {
                 Ok(accepted) => accepted,
                 Err(e) => return Ok(refusal(&e)),
             };

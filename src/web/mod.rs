@@ -24,7 +24,9 @@ use http::{HeaderMap, HeaderValue};
 use zeroize::Zeroizing;
 
 use crate::error::{Category, Error, Result};
-use crate::exchange::{AcceptedRequest, Client, PreparedRequest, PreparedResponse, Server};
+use crate::exchange::{
+    AcceptedRequest, Client, PreparedRequest, PreparedResponse, RequestHead, Server,
+};
 use crate::header_name::HeaderName;
 
 /// The `X-KM-*` headers of `map` as text. Other headers are not read. A
@@ -87,8 +89,24 @@ impl Server {
         body: &[u8],
         now: SystemTime,
     ) -> Result<AcceptedRequest> {
+        let head = self.check_head_http(parts, now)?;
+        self.accept_body(head, body, now)
+    }
+
+    /// [`Server::check_head`] on a request's `http` parts, before its body
+    /// is read (feature `http`). The query string, if any, goes with the
+    /// path, so a route that takes none refuses it.
+    pub fn check_head_http(
+        &self,
+        parts: &http::request::Parts,
+        now: SystemTime,
+    ) -> Result<RequestHead> {
         let headers = x_km_pairs(&parts.headers)?;
-        self.accept(parts.method.as_str(), parts.uri.path(), headers, body, now)
+        let target = parts
+            .uri
+            .path_and_query()
+            .map_or(parts.uri.path(), |p| p.as_str());
+        self.check_head(parts.method.as_str(), target, headers, now)
     }
 }
 

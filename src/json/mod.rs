@@ -3,17 +3,21 @@
 //! from, so a caller can replace some values and keep every other byte.
 
 use std::borrow::Cow;
-use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::collections::hash_map::{Entry, RandomState};
 use std::fmt;
 use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
 
 use serde::Deserialize;
-use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::{Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
 use crate::error::{Error, Result};
+
+mod scan;
+
+pub use scan::MAX_DEPTH;
+pub(crate) use scan::{Scanner, check_depth, check_document, unescape};
 
 /// Turns a `serde_json` error into ours, keeping the position and the
 /// category but never the content it may quote.
@@ -45,11 +49,18 @@ pub(crate) enum Kind {
 }
 
 pub(crate) fn kind(raw: &RawValue) -> Kind {
-    match raw.get().as_bytes().first() {
-        Some(b'{') => Kind::Object,
-        Some(b'[') => Kind::Array,
-        Some(b'"') => Kind::String,
-        _ => Kind::Other,
+    Kind::of(raw.get())
+}
+
+impl Kind {
+    /// The kind of a value written as `text`, from its first byte.
+    pub(crate) fn of(text: &str) -> Kind {
+        match text.as_bytes().first() {
+            Some(b'{') => Kind::Object,
+            Some(b'[') => Kind::Array,
+            Some(b'"') => Kind::String,
+            _ => Kind::Other,
+        }
     }
 }
 
@@ -93,9 +104,11 @@ pub(crate) fn members(raw: &RawValue) -> Result<Members<'_>> {
     serde_json::from_str::<Members<'_>>(raw.get()).map_err(|e| json_error(&e))
 }
 
+#[cfg(test)]
 /// The value of the member `name` of a raw object value, found without
 /// collecting the others (their values are skipped, not kept).
 pub(crate) fn member<'a>(raw: &'a RawValue, name: &str) -> Result<Option<&'a RawValue>> {
+    use serde::de::{self, DeserializeSeed};
     struct Find<'n>(&'n str);
     impl<'de> DeserializeSeed<'de> for Find<'_> {
         type Value = Option<&'de RawValue>;
@@ -122,48 +135,6 @@ pub(crate) fn member<'a>(raw: &'a RawValue, name: &str) -> Result<Option<&'a Raw
     }
     let mut de = serde_json::Deserializer::from_str(raw.get());
     Find(name).deserialize(&mut de).map_err(|e| json_error(&e))
-}
-
-/// Checks a whole document in one linear pass: valid JSON, and no object
-/// anywhere in it repeats a member name (see [`NameStack`]: a wide object
-/// costs no more per member than a narrow one).
-pub(crate) fn check_document(doc: &str) -> Result<()> {
-    let check = Check {
-        repeated: Cell::new(false),
-        names: RefCell::new(NameStack::new()),
-    };
-    let mut de = serde_json::Deserializer::from_str(doc);
-    let result = Unique(&check).deserialize(&mut de).and_then(|()| de.end());
-    result.map_err(|e| check.error(&e))
-}
-
-/// What one document's check shares: the flag a repeat sets (so the caller
-/// tells a repeat from a syntax error by the flag, never by the error's
-/// text) and the names of the objects being read.
-struct Check<'de> {
-    repeated: Cell<bool>,
-    names: RefCell<NameStack<'de>>,
-}
-
-impl Check<'_> {
-    fn error(&self, e: &serde_json::Error) -> Error {
-        if self.repeated.get() {
-            repeated_name(e)
-        } else {
-            json_error(e)
-        }
-    }
-}
-
-/// The error for a repeated member name, where `e` stopped the reading.
-pub(crate) fn repeated_name(e: &serde_json::Error) -> Error {
-    Error::InvalidJson {
-        reason: format!(
-            "a member name is repeated in one object (line {} column {})",
-            e.line(),
-            e.column()
-        ),
-    }
 }
 
 /// The member names of the objects open in a document, innermost last:
@@ -279,85 +250,26 @@ impl Hasher for Prehashed {
     }
 }
 
-/// The `Visitor` methods of a visitor that takes every scalar (bool,
-/// number, string, null) as it is, for visitors that look only at the
-/// structure of a document.
-macro_rules! accept_scalars {
-    () => {
-        fn visit_bool<E>(self, _: bool) -> Result<(), E> {
-            Ok(())
-        }
-        fn visit_i64<E>(self, _: i64) -> Result<(), E> {
-            Ok(())
-        }
-        fn visit_u64<E>(self, _: u64) -> Result<(), E> {
-            Ok(())
-        }
-        fn visit_f64<E>(self, _: f64) -> Result<(), E> {
-            Ok(())
-        }
-        fn visit_str<E>(self, _: &str) -> Result<(), E> {
-            Ok(())
-        }
-        fn visit_unit<E>(self) -> Result<(), E> {
-            Ok(())
-        }
-    };
-}
-pub(crate) use accept_scalars;
-
-/// A value of any type whose objects, at any depth, repeat no member name.
-#[derive(Clone, Copy)]
-struct Unique<'c, 'de>(&'c Check<'de>);
-
-impl<'de> DeserializeSeed<'de> for Unique<'_, 'de> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for Unique<'_, 'de> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("any JSON value")
-    }
-    accept_scalars!();
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while seq.next_element_seed(self)?.is_some() {}
-        Ok(())
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let mut scope = self.0.names.borrow().open();
-        while let Some(Name(name)) = map.next_key::<Name<'de>>()? {
-            if !self.0.names.borrow_mut().insert(&mut scope, name) {
-                self.0.repeated.set(true);
-                return Err(de::Error::custom("a member name is repeated"));
-            }
-            map.next_value_seed(self)?;
-        }
-        self.0.names.borrow_mut().close(scope);
-        Ok(())
-    }
-}
-
 /// The elements of a raw array value.
+#[cfg(test)]
 pub(crate) fn elements(raw: &RawValue) -> Result<Vec<&RawValue>> {
     serde_json::from_str::<Vec<&RawValue>>(raw.get()).map_err(|e| json_error(&e))
 }
 
 /// The content of a raw JSON string value.
 pub(crate) fn string_content(raw: &RawValue) -> Result<Cow<'_, str>> {
+    string_text(raw.get())
+}
+
+/// The content of a checked JSON string as written (quotes included).
+pub(crate) fn string_text(text: &str) -> Result<Cow<'_, str>> {
     // A checked string without escapes is its text between the quotes.
-    let text = raw.get();
     if !text.bytes().any(|b| b == b'\\')
         && let Some(inner) = text.strip_prefix('"').and_then(|t| t.strip_suffix('"'))
     {
         return Ok(Cow::Borrowed(inner));
     }
-    serde_json::from_str::<Name<'_>>(raw.get())
-        .map(|n| n.0)
-        .map_err(|e| json_error(&e))
+    unescape(text)
 }
 
 #[cfg(test)]
