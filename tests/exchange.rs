@@ -486,3 +486,137 @@ fn with_the_replay_guard_a_replayed_request_is_refused() {
         )
         .unwrap();
 }
+
+/// A keyring holding only `file` (test-vectors/rsa) under key id `id`.
+fn rsa_ring(file: &str, id: CryptoKeyId) -> SharedKeyring {
+    let path = format!("{}/test-vectors/rsa/{file}", env!("CARGO_MANIFEST_DIR"));
+    let ring = konaplate_crypto::KeyFile::read(std::path::Path::new(&path), None)
+        .unwrap()
+        .into_keyring_as(Some(id))
+        .unwrap();
+    SharedKeyring::new(ring)
+}
+
+/// Issue 16, item 3: a private key alone opens but cannot seal. The handler
+/// used to run (the seed cancel took effect), then the answer could not be
+/// sealed and the client got a bare 500; now `accept` refuses first, by a
+/// kind of its own and a 4xx, and a public key alone cannot open an
+/// enveloped request.
+#[test]
+fn a_key_that_cannot_do_what_the_route_needs_is_refused_before_the_handler() {
+    let id = kid('r');
+    let signer = TokenSigner::new(&ProjectSecret::from("sandbox secret"));
+    let client = keyless(routes_with_envelope(), ring(&['a']))
+        .access_key(AccessKey::parse(&"K".repeat(40)).unwrap())
+        .crypto_key_id(id);
+    let now = SystemTime::now();
+    // The seed route: a plain request whose response protects fields.
+    let request = client.prepare("POST", CANCEL, BODY, now).unwrap();
+    for file in ["server-private-pkcs8.pem", "server-certificate.pem"] {
+        let server = Server::new(signer.clone(), rsa_ring(file, id), routes_with_envelope());
+        let got = server.accept("POST", CANCEL, request.header_pairs(), BODY, now);
+        if file.contains("private") {
+            let e = got.unwrap_err();
+            assert_eq!(e.kind(), ErrorKind::KeyUnusable, "{e}");
+            assert_eq!(e.category().http_status(), 400);
+            assert!(e.to_string().contains("cannot seal"), "{e}");
+            assert!(e.to_string().contains(&id.to_string()), "{e}");
+        } else {
+            // A certificate seals the answer; the plain request needs no opening.
+            let accepted = got.unwrap();
+            server.respond(&accepted, RESPONSE).unwrap();
+        }
+    }
+    // An enveloped request to a server holding only a public key: it could
+    // seal the answer but not open the request.
+    let sealer_side = keyless(
+        routes_with_envelope(),
+        rsa_ring("server-certificate.pem", id).load(),
+    )
+    .access_key(AccessKey::parse(&"K".repeat(40)).unwrap())
+    .crypto_key_id(id);
+    let path = "/api/v1/cards/7/pan";
+    let request = sealer_side.prepare("POST", path, b"{}", now).unwrap();
+    let server = Server::new(
+        signer,
+        rsa_ring("server-certificate.pem", id),
+        routes_with_envelope(),
+    );
+    let e = server
+        .accept("POST", path, request.header_pairs(), request.body(), now)
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::KeyUnusable, "{e}");
+    assert!(e.to_string().contains("cannot open"), "{e}");
+}
+
+/// Issue 16, item 5: the token covers the body only; a query string on a
+/// route that takes none is refused by its own kind, and taken where the
+/// route says `"query": true`.
+#[test]
+fn a_query_string_is_refused_unless_the_route_takes_one() {
+    let s = sides(routes());
+    let now = SystemTime::now();
+    let request = s.client.prepare("POST", CANCEL, BODY, now).unwrap();
+    for target in [format!("{CANCEL}?userId=999"), format!("{CANCEL}?")] {
+        let e = s
+            .server
+            .accept("POST", &target, request.header_pairs(), BODY, now)
+            .unwrap_err();
+        assert_eq!(e, Error::QueryNotAllowed, "{target}");
+        assert_eq!(e.category().http_status(), 400);
+    }
+    let open =
+        RouteTable::from_json(&routes_json().replace(r#""request""#, r#""query":true,"request""#))
+            .unwrap();
+    assert!(open.iter().all(|r| r.takes_query()));
+    let s = sides(open);
+    let accepted = s
+        .server
+        .accept(
+            "POST",
+            &format!("{CANCEL}?page=2"),
+            request.header_pairs(),
+            BODY,
+            now,
+        )
+        .unwrap();
+    assert_eq!(accepted.route().route().template(), CANCEL);
+}
+
+/// What needs no body is checked without one: `check_head` refuses a
+/// request on its route, headers, token time or key before a body exists.
+#[test]
+fn the_head_is_checked_before_the_body() {
+    let s = sides(routes());
+    let now = SystemTime::now();
+    let request = s.client.prepare("POST", CANCEL, BODY, now).unwrap();
+    let head = s
+        .server
+        .check_head("POST", CANCEL, request.header_pairs(), now)
+        .unwrap();
+    assert_eq!(head.key_id(), Some(&kid('a')));
+    // A body that is not the one signed fails only once it is read.
+    assert_eq!(
+        s.server.accept_body(head.clone(), b"{}", now).unwrap_err(),
+        Error::TokenMismatch
+    );
+    assert_eq!(s.server.accept_body(head, BODY, now).unwrap().body(), BODY);
+    let later = now + Duration::from_secs(301);
+    let e = s
+        .server
+        .check_head("POST", CANCEL, request.header_pairs(), later)
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::TokenTimeOutsideWindow);
+    let e = s
+        .server
+        .check_head("POST", "/api/v1/unlisted", request.header_pairs(), now)
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::RouteNotFound);
+    let mut h = owned(request.header_pairs());
+    set(&mut h, HeaderName::CryptoKeyId, &kid('z').to_string());
+    let e = s
+        .server
+        .check_head("POST", CANCEL, pairs(&h), now)
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::UnknownKeyId);
+}

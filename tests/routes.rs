@@ -165,3 +165,46 @@ fn routes_can_be_built_in_code() {
     let table = RouteTable::new(vec![route.clone(), route]).unwrap_err();
     assert_eq!(table.kind(), ErrorKind::InvalidRoutes);
 }
+
+/// Issue 16, item 10: a duplicate or ambiguous template is quoted cut to 40
+/// characters, as every other error quotes input (a 5,000-character
+/// template was quoted whole, twice).
+#[test]
+fn route_errors_quote_long_templates_cut_short() {
+    let long = format!("/{}", "a".repeat(5_000));
+    let param = "/{p}".to_string();
+    for (first, second) in [(&long, &long), (&param, &long)] {
+        let e = table(&[("POST", first), ("POST", second)]).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidRoutes);
+        let text = e.to_string();
+        assert!(
+            text.len() < 300,
+            "{} characters: {}",
+            text.len(),
+            &text[..200]
+        );
+        assert!(text.contains("..."), "{text}");
+    }
+}
+
+#[test]
+fn query_and_callback_are_off_unless_the_table_says_so() {
+    let routes = RouteTable::from_json(
+        r#"{"routes":[
+            {"method":"GET","path":"/a","request":"plain","response":"plain"},
+            {"method":"GET","path":"/b","request":"plain","response":"plain","query":true},
+            {"method":"POST","path":"/c","request":"plain","response":"plain","callback":true}
+        ]}"#,
+    )
+    .unwrap();
+    let flags: Vec<(bool, bool)> = routes
+        .iter()
+        .map(|r| (r.takes_query(), r.is_callback()))
+        .collect();
+    assert_eq!(flags, [(false, false), (true, false), (false, true)]);
+    let e = RouteTable::from_json(
+        r#"{"routes":[{"method":"GET","path":"/a","request":"plain","response":"plain","query":"yes"}]}"#,
+    )
+    .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidRoutes);
+}

@@ -14,10 +14,10 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::SystemTime;
 
-use bytes::Bytes;
+use bytes::{Buf, BufMut, Bytes, BytesMut};
 use http::{HeaderValue, Request, Response, StatusCode, header};
 use http_body::Body;
-use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
+use http_body_util::{BodyExt, Full};
 use tower_layer::Layer;
 use tower_service::Service;
 
@@ -133,31 +133,47 @@ fn json((status, body): (StatusCode, Vec<u8>)) -> Response<Full<Bytes>> {
     response
 }
 
-/// Reads `body` whole, up to `limit` bytes.
-async fn read_limited<B>(body: B, limit: usize) -> Result<Bytes>
+/// Reads `body` whole, up to `limit` bytes, into one buffer: sized by the
+/// declared length (at most `limit`) when the first bytes come, so that a
+/// body costs one allocation of its own size, and nothing before it
+/// starts to arrive.
+async fn read_limited<B>(body: B, declared: Option<u64>, limit: usize) -> Result<Bytes>
 where
     B: Body,
     B::Error: Into<BoxError>,
 {
-    match Limited::new(body, limit).collect().await {
-        Ok(collected) => Ok(collected.to_bytes()),
-        Err(e) if e.is::<LengthLimitError>() => Err(Error::TooLarge {
-            what: "request body",
-            limit,
-        }),
-        Err(_) => Err(Error::UnreadableBody {
-            reason: "the request body ended early or could not be read".into(),
-        }),
+    let too_large = || Error::TooLarge {
+        what: "request body",
+        limit,
+    };
+    let unreadable = || Error::UnreadableBody {
+        reason: "the request body ended early or could not be read".into(),
+    };
+    let mut body = std::pin::pin!(body);
+    let mut buf = BytesMut::new();
+    while let Some(frame) = body.frame().await {
+        // Trailers carry no body bytes.
+        let Ok(data) = frame.map_err(|_| unreadable())?.into_data() else {
+            continue;
+        };
+        if buf.len() + data.remaining() > limit {
+            return Err(too_large());
+        }
+        if buf.capacity() == 0 {
+            let hint = declared.map_or(0, |n| usize::try_from(n).unwrap_or(limit).min(limit));
+            buf.reserve(hint.max(data.remaining()));
+        }
+        buf.put(data);
     }
+    Ok(buf.freeze())
 }
 
-/// A `Content-Length` over `limit`: refused before a byte is read.
-fn declared_too_large(headers: &http::HeaderMap, limit: usize) -> bool {
+/// The declared `Content-Length`, if it is a number.
+fn declared_length(headers: &http::HeaderMap) -> Option<u64> {
     headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok())
-        .is_some_and(|n| n > limit as u64)
 }
 
 impl<S, B, R> Service<Request<B>> for ServerService<S>
@@ -196,13 +212,15 @@ where
                 Ok(head) => head,
                 Err(e) => return Ok(refusal(&e)),
             };
-            if declared_too_large(&parts.headers, limit) {
+            // A declared length over the limit: refused before a byte is read.
+            let declared = declared_length(&parts.headers);
+            if declared.is_some_and(|n| n > limit as u64) {
                 return Ok(refusal(&Error::TooLarge {
                     what: "request body",
                     limit,
                 }));
             }
-            let received = match read_limited(body, limit).await {
+            let received = match read_limited(body, declared, limit).await {
                 Ok(bytes) => bytes,
                 Err(e) => return Ok(refusal(&e)),
             };
