@@ -420,7 +420,7 @@ km_status km_fields_decrypt(const km_fields *fields,
                             size_t doc_len,
                             km_buffer *out);
 
-// The body sealed whole as the envelope `{"data":"<JWE>"}` under the key
+// The body sealed whole as the envelope `{"encData":"<JWE>"}` under the key
 // `key_id`, into `*out`.
 //
 // # Safety

@@ -19,11 +19,16 @@ pub struct km_header {
     pub value: *const c_char,
 }
 
-/// `len` items at `ptr`; null is allowed when `len` is 0.
+/// `len` items at `ptr`; null is allowed when `len` is 0. The one place C
+/// arrays become slices: what `from_raw_parts` needs and C can get wrong
+/// detectably is checked here. A length no object can have (more than
+/// `PTRDIFF_MAX` bytes, or running past the end of the address space) and
+/// a pointer not aligned for `T` are `KM_INVALID_ARGUMENT`, never read.
 ///
 /// # Safety
-/// When `len` is not 0, `ptr` is null or points to `len` readable `T`s
-/// that stay unchanged for the lifetime `'a` (the call).
+/// When `len` is not 0, `ptr` is null or points to `len` readable,
+/// initialised `T`s, within one object, that stay unchanged for the
+/// lifetime `'a` (the call).
 unsafe fn slice<'a, T>(ptr: *const T, len: usize, arg: &'static str) -> Result<&'a [T], Failure> {
     if len == 0 {
         return Ok(&[]);
@@ -31,7 +36,26 @@ unsafe fn slice<'a, T>(ptr: *const T, len: usize, arg: &'static str) -> Result<&
     if ptr.is_null() {
         return Err(Failure::Null(arg.to_owned()));
     }
-    // SAFETY: non-null and `len` readable items, by this function's contract.
+    let bytes = len
+        .checked_mul(size_of::<T>())
+        .filter(|b| isize::try_from(*b).is_ok())
+        .filter(|b| (ptr as usize).checked_add(*b).is_some());
+    if bytes.is_none() {
+        return Err(Failure::Argument(format!(
+            "the length of `{arg}` ({len}) is larger than any object can be"
+        )));
+    }
+    if !ptr.is_aligned() {
+        return Err(Failure::Argument(format!(
+            "`{arg}` is not aligned for its type"
+        )));
+    }
+    // SAFETY: `from_raw_parts` needs `ptr` non-null and aligned (both
+    // checked above), valid for reads of `len * size_of::<T>()` bytes
+    // within one allocated object and pointing to `len` initialised `T`s
+    // (this function's contract: the caller's promise, which no check can
+    // confirm), unchanged for `'a` (the contract again), and the total size
+    // at most `isize::MAX` without wrapping the address space (checked).
     Ok(unsafe { std::slice::from_raw_parts(ptr, len) })
 }
 
@@ -186,6 +210,11 @@ impl TextOut {
     /// `ptr` is null or valid for writing `len` bytes for the call.
     pub(crate) unsafe fn new(ptr: *mut c_char, len: usize) -> Result<TextOut, Failure> {
         let ptr = NonNull::new(ptr.cast::<u8>()).ok_or_else(|| Failure::Null("out".to_owned()))?;
+        if isize::try_from(len).is_err() {
+            return Err(Failure::Argument(format!(
+                "the length of `out` ({len}) is larger than any object can be"
+            )));
+        }
         if len > 0 {
             // SAFETY: `len` >= 1 writable bytes, by this function's contract.
             unsafe { ptr.write(0) };

@@ -213,7 +213,7 @@ pub unsafe extern "C" fn km_fields_decrypt(
     })
 }
 
-/// The body sealed whole as the envelope `{"data":"<JWE>"}` under the key
+/// The body sealed whole as the envelope `{"encData":"<JWE>"}` under the key
 /// `key_id`, into `*out`.
 ///
 /// # Safety

@@ -8,7 +8,9 @@
 //! - it returns a [`km_status`]: `KM_OK`, one of the library's error kinds
 //!   (stable numbers, each with the code [`km_status_code`] names), or a
 //!   misuse of the ABI (a null pointer, text that is not UTF-8, a handle
-//!   that is not live or not of the kind expected);
+//!   that is not live or not of the kind expected, a length or count no
+//!   object can have: more than `PTRDIFF_MAX` bytes is `KM_INVALID_ARGUMENT`,
+//!   never read);
 //! - a failing call leaves a message, retrievable on the same thread with
 //!   [`km_last_error_message`], and no output: out-parameters are cleared
 //!   before any work;

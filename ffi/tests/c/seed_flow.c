@@ -12,6 +12,8 @@
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -359,6 +361,85 @@ static void mistakes(const km_signer *signer, const km_keyring *keyring) {
     CHECK(km_last_error_message()[0] == '\0');
 }
 
+/* A length no object can have (past PTRDIFF_MAX) with a valid pointer, in
+ * every call that takes a length or a count: refused with
+ * KM_INVALID_ARGUMENT naming the argument, the output left empty. These
+ * read past the buffer or aborted in malloc before (issue 16, item 11). */
+static void impossible_lengths(const km_signer *signer, const km_keyring *keyring,
+                               const km_client *client, const km_server *server) {
+    static const char CANCEL[] = "/api/v1/card/delivery/cancel";
+    const size_t huge[] = {SIZE_MAX, (size_t)PTRDIFF_MAX + 1, SIZE_MAX / 2 + 1, SIZE_MAX - 7};
+    const uint8_t *byte = (const uint8_t *)SEED_REQUEST;
+    const char *paths[1] = {"par"};
+    km_header header[1] = {{"X-KM-Time-Zone", "KST"}};
+    km_fields *fields = NULL;
+    OK(km_fields_new(paths, 1, false, &fields));
+    km_request *request = NULL;
+    OK(km_client_prepare(client, "POST", CANCEL, byte, strlen(SEED_REQUEST), &request));
+    km_header headers[16];
+    size_t count = 0;
+    OK(km_request_header_count(request, &count));
+    for (size_t i = 0; i < count && i < 16; i++) {
+        OK(km_request_header(request, i, &headers[i].name, &headers[i].value));
+    }
+    km_accepted *accepted = NULL;
+    OK(km_server_accept(server, "POST", CANCEL, headers, count, byte, strlen(SEED_REQUEST),
+                        &accepted));
+    char token[KM_TOKEN_MAX_LEN + 1];
+    OK(km_token_sign(signer, byte, 1, NULL, "KST", false, token, sizeof token));
+    for (size_t i = 0; i < sizeof huge / sizeof huge[0]; i++) {
+        size_t n = huge[i];
+        km_signer *s = NULL;
+        km_keyring *k = NULL;
+        km_fields *f = NULL;
+        km_request *r = NULL;
+        km_accepted *a = NULL;
+        km_response *resp = NULL;
+        km_buffer buf = {NULL, 0};
+        char text[KM_TOKEN_MAX_LEN + 1];
+        FAILS(km_signer_new(byte, n, &s), KM_INVALID_ARGUMENT, "secret");
+        FAILS(km_token_sign(signer, byte, n, NULL, "KST", false, text, sizeof text),
+              KM_INVALID_ARGUMENT, "body");
+        FAILS(km_token_sign(signer, byte, 1, NULL, "KST", false, text, n), KM_INVALID_ARGUMENT,
+              "out");
+        FAILS(km_token_verify(signer, byte, n, token, NULL, "KST", 300, false),
+              KM_INVALID_ARGUMENT, "body");
+        FAILS(km_correlation_id_new("UTC", text, n), KM_INVALID_ARGUMENT, "out");
+        FAILS(km_keyring_from_jwks(byte, n, &k), KM_INVALID_ARGUMENT, "json");
+        FAILS(km_keyring_load(byte, n, NULL, NULL, &k), KM_INVALID_ARGUMENT, "data");
+        FAILS(km_fields_new(paths, n, false, &f), KM_INVALID_ARGUMENT, "paths");
+        FAILS(km_fields_encrypt(fields, keyring, KEY_B, byte, n, &buf), KM_INVALID_ARGUMENT,
+              "doc");
+        FAILS(km_fields_decrypt(fields, keyring, KEY_B, byte, n, &buf), KM_INVALID_ARGUMENT,
+              "doc");
+        FAILS(km_envelope_seal(keyring, KEY_B, byte, n, &buf), KM_INVALID_ARGUMENT, "body");
+        FAILS(km_envelope_open(keyring, KEY_B, byte, n, &buf), KM_INVALID_ARGUMENT, "envelope");
+        FAILS(km_client_prepare(client, "POST", CANCEL, byte, n, &r), KM_INVALID_ARGUMENT, "body");
+        FAILS(km_client_finish(client, request, header, n, NULL, 0, &buf), KM_INVALID_ARGUMENT,
+              "headers");
+        FAILS(km_client_finish(client, request, NULL, 0, byte, n, &buf), KM_INVALID_ARGUMENT,
+              "body");
+        FAILS(km_server_accept(server, "POST", CANCEL, header, n, NULL, 0, &a),
+              KM_INVALID_ARGUMENT, "headers");
+        FAILS(km_server_accept(server, "POST", CANCEL, NULL, 0, byte, n, &a), KM_INVALID_ARGUMENT,
+              "body");
+        FAILS(km_server_respond(server, accepted, byte, n, &resp), KM_INVALID_ARGUMENT, "body");
+        CHECK(s == NULL && k == NULL && f == NULL && r == NULL && a == NULL && resp == NULL);
+        CHECK(buf.data == NULL && buf.len == 0);
+        CHECK(text[0] == '\0');
+    }
+    /* A header array that is not aligned for its type. */
+    _Alignas(km_header) unsigned char raw[sizeof(km_header) * 2];
+    memcpy(raw + 1, header, sizeof header);
+    km_accepted *a = NULL;
+    FAILS(km_server_accept(server, "POST", CANCEL, (const km_header *)(void *)(raw + 1), 1, NULL,
+                           0, &a),
+          KM_INVALID_ARGUMENT, "aligned");
+    OK(km_accepted_free(accepted));
+    OK(km_request_free(request));
+    OK(km_fields_free(fields));
+}
+
 /* Handles are shared by threads: four run the exchange at once on one
  * client and one server (each thread's messages are its own). */
 struct parties {
@@ -402,6 +483,7 @@ int main(void) {
     fields_and_envelopes(keyring);
     rsa_key_files();
     mistakes(signer, keyring);
+    impossible_lengths(signer, keyring, client, server);
 
     OK(km_server_free(server));
     OK(km_client_free(client));
