@@ -199,3 +199,29 @@ fn any_key_file_becomes_a_keyring_under_the_id_given() {
         KeyProblem::KeySet
     );
 }
+
+/// Issue 16, item 13: a key file is bounded (a FIFO deadlocked the reader,
+/// and nothing bounded a file's size) and only a regular file is opened.
+#[test]
+fn key_files_are_bounded_and_only_regular_files_are_read() {
+    let dir = std::env::temp_dir().join(format!("konaplate-keyfiles-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let big = dir.join("big.pem");
+    std::fs::write(&big, vec![b'A'; KeyFile::MAX_LEN + 1]).unwrap();
+    let e = KeyFile::read(&big, None).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::TooLarge, "{e}");
+    let e = KeyFile::load(&vec![b' '; KeyFile::MAX_LEN + 1], None).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::TooLarge, "{e}");
+    let fifo = dir.join("fifo");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let e = KeyFile::read(&fifo, None).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Io, "{e}");
+    assert!(e.to_string().contains("not a regular file"), "{e}");
+    let e = KeyFile::read(&dir, None).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Io, "{e}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

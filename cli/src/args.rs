@@ -298,12 +298,20 @@ pub enum ExchangeCommand {
     Accept {
         #[command(flatten)]
         common: ExchangeArgs,
+        /// Accept only the 66-character token and an X-KM-Tran-Time that is
+        /// the token's second exactly (by default the next second is
+        /// accepted too: clients that read the clock twice send it).
+        #[arg(long)]
+        strict: bool,
     },
     /// Server: accept the request message in --request again, and print the
     /// response message for the body on stdin.
     Respond {
         #[command(flatten)]
         common: ExchangeArgs,
+        /// As for `accept`.
+        #[arg(long)]
+        strict: bool,
         /// The request message, as received.
         #[arg(long, value_name = "FILE")]
         request: PathBuf,

@@ -6,8 +6,8 @@ use std::path::Path;
 use std::time::SystemTime;
 
 use konaplate_crypto::{
-    AcceptedRequest, Client, KeyFile, RequestHeaders, RouteTable, Server, SharedKeyring,
-    TokenSigner, VerifyOptions,
+    AcceptedForms, AcceptedRequest, Client, KeyFile, RequestHeaders, RouteTable, Server,
+    SharedKeyring, TokenSigner, VerifyOptions,
 };
 use zeroize::Zeroizing;
 
@@ -83,10 +83,18 @@ fn load(args: &ExchangeArgs) -> Result<(TokenSigner, SharedKeyring, RouteTable),
 fn accept(
     common: &ExchangeArgs,
     request: &Message,
+    strict: bool,
     now: SystemTime,
 ) -> Result<(Server, AcceptedRequest), Failure> {
     let (signer, keys, routes) = load(common)?;
-    let server = Server::new(signer, keys, routes);
+    let options = if strict {
+        VerifyOptions::default()
+            .with_forms(AcceptedForms::UnpaddedOnly)
+            .with_exact_tran_time()
+    } else {
+        VerifyOptions::default()
+    };
+    let server = Server::new(signer, keys, routes).with_verify_options(options);
     let accepted = server.accept(
         &common.method,
         &common.path,
@@ -118,14 +126,18 @@ pub fn run(cmd: ExchangeCommand) -> Result<Zeroizing<Vec<u8>>, Failure> {
                 request.body(),
             )))
         }
-        ExchangeCommand::Accept { common } => {
+        ExchangeCommand::Accept { common, strict } => {
             let request = Message::parse(&read_stdin()?, "the request on stdin")?;
-            let (_, accepted) = accept(&common, &request, now)?;
+            let (_, accepted) = accept(&common, &request, strict, now)?;
             Ok(Zeroizing::new(accepted.body().to_vec()))
         }
-        ExchangeCommand::Respond { common, request } => {
+        ExchangeCommand::Respond {
+            common,
+            request,
+            strict,
+        } => {
             let request = Message::read(&request, "--request")?;
-            let (server, accepted) = accept(&common, &request, now)?;
+            let (server, accepted) = accept(&common, &request, strict, now)?;
             let body = Zeroizing::new(read_stdin()?);
             let response = server.respond(&accepted, &body)?;
             Ok(Zeroizing::new(write_message(

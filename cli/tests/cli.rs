@@ -817,3 +817,129 @@ fn max_size_raises_or_lowers_the_limits_both_ways() {
     assert!(failed(&kmcrypt(&fields, &[], doc.as_bytes())).contains("document is larger"));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Issue 16, item 14: a request whose `X-KM-Tran-Time` is one second past
+/// its token's (a client that read its clock twice) is accepted, unless
+/// `--strict`; two seconds past is refused either way.
+#[test]
+fn exchange_accept_takes_the_next_second_unless_strict() {
+    use konaplate_crypto::{DateTime, TimeFormat, TimeZone};
+    let dir = temp_dir("tran-time");
+    let kid = "0123456789abcdef0123456789abcdef";
+    let keys = dir.join("keys.json");
+    std::fs::write(&keys, ok(&kmcrypt(&["keygen", "--kid", kid], &[], b""))).unwrap();
+    let routes = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../routes/kona.json");
+    let common = |cmd: &str| -> Vec<String> {
+        let mut args: Vec<String> = [
+            "exchange",
+            cmd,
+            "--routes",
+            routes.to_str().unwrap(),
+            "--path",
+            "/api/v1/card/delivery/cancel",
+            "--keyring",
+            keys.to_str().unwrap(),
+            "--secret-env",
+            "KM_SECRET",
+        ]
+        .map(String::from)
+        .to_vec();
+        if cmd == "prepare" {
+            args.extend(
+                [
+                    "--asp-id",
+                    "000170000002000",
+                    "--access-key",
+                    &"a".repeat(40),
+                    "--key-id",
+                    kid,
+                ]
+                .map(String::from),
+            );
+        }
+        args
+    };
+    let run = |args: &[String], stdin: &[u8]| {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        kmcrypt(&args, &[("KM_SECRET", "sandbox secret")], stdin)
+    };
+    let body = br#"{"cardApplyNo":"2022110812081460812345","userId":1}"#;
+    let request = String::from_utf8(run(&common("prepare"), body).stdout).unwrap();
+    let token_time = request
+        .lines()
+        .find_map(|l| l.strip_prefix("X-KM-Tran-Token: KMV1:"))
+        .unwrap();
+    let second = DateTime::parse(&token_time[..14], TimeFormat::Seconds14).unwrap();
+    let later = |s: i64| {
+        let ms = second.to_unix_millis(TimeZone::UTC) + s * 1000;
+        let text = DateTime::from_unix_millis(ms, TimeZone::UTC)
+            .unwrap()
+            .format(TimeFormat::Seconds14)
+            .unwrap();
+        let at = request.find("X-KM-Tran-Time: ").unwrap() + 16;
+        format!("{}{}{}", &request[..at], text.as_str(), &request[at + 14..])
+    };
+    let mut strict = common("accept");
+    strict.push("--strict".into());
+    assert_eq!(
+        ok(&run(&common("accept"), later(1).as_bytes())).as_bytes(),
+        body
+    );
+    assert!(failed(&run(&strict, later(1).as_bytes())).contains("X-KM-Tran-Time"));
+    assert_eq!(ok(&run(&strict, later(0).as_bytes())).as_bytes(), body);
+    for args in [common("accept"), strict] {
+        assert!(failed(&run(&args, later(2).as_bytes())).contains("X-KM-Tran-Time"));
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Issue 16, item 7: under each limit, a document that encrypts decrypts;
+/// one whose encryption would pass the limit is refused when encrypting.
+#[test]
+fn fields_encrypt_refuses_what_decrypt_would_refuse() {
+    let dir = temp_dir("fields-limit");
+    let kid = "0123456789abcdef0123456789abcdef";
+    let keys = dir.join("keys.json");
+    std::fs::write(&keys, ok(&kmcrypt(&["keygen", "--kid", kid], &[], b""))).unwrap();
+    let keys = keys.to_str().unwrap();
+    let cards: Vec<String> = (0..300)
+        .map(|i| format!(r#"{{"no":"9410{i:012}"}}"#))
+        .collect();
+    let doc = format!(r#"{{"cards":[{}]}}"#, cards.join(","));
+    let args = |cmd: &'static str, limit: &'static str| {
+        vec![
+            "fields",
+            cmd,
+            "--keyring",
+            keys,
+            "--key-id",
+            kid,
+            "--field",
+            "cards[*].no",
+            "--max-size",
+            limit,
+        ]
+    };
+    let (mut encrypted, mut refused) = (0, 0);
+    for limit in ["8KiB", "16KiB", "32KiB", "64KiB", "1MiB"] {
+        let out = kmcrypt(&args("encrypt", limit), &[], doc.as_bytes());
+        if out.status.success() {
+            let sent = ok(&out);
+            let back = ok(&kmcrypt(&args("decrypt", limit), &[], sent.as_bytes()));
+            assert_eq!(back, doc, "{limit}");
+            encrypted += 1;
+        } else {
+            let err = failed(&out);
+            assert!(
+                err.contains("encrypted document is larger than the limit"),
+                "{limit}: {err}"
+            );
+            refused += 1;
+        }
+    }
+    assert!(
+        encrypted >= 2 && refused >= 2,
+        "{encrypted} encrypted, {refused} refused"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -11,8 +11,8 @@ use pyo3::types::{PyBytes, PyDict};
 
 use crate::errors::OrRaise;
 use crate::keys::Keyring;
-use crate::run;
 use crate::tokens::TokenSigner;
+use crate::{clear_bytes, run};
 
 /// Headers as a mapping (`dict`, or anything with `.items()`) or an
 /// iterable of `(name, value)` pairs.
@@ -82,7 +82,11 @@ impl Client {
             self.client.prepare(method, path, body, SystemTime::now())
         })
         .or_raise()?;
-        Ok(PreparedRequest { request })
+        let sent = PyBytes::new(py, request.body()).unbind();
+        Ok(PreparedRequest {
+            request,
+            body: sent,
+        })
     }
 
     /// The clear body of the response to `request`: its
@@ -101,7 +105,7 @@ impl Client {
                 .finish(&request.request, borrowed(&headers), body)
         })
         .or_raise()?;
-        Ok(PyBytes::new(py, &clear))
+        Ok(clear_bytes(py, clear))
     }
 }
 
@@ -109,6 +113,8 @@ impl Client {
 #[pyclass(frozen, module = "konaplate_crypto")]
 pub(crate) struct PreparedRequest {
     request: konaplate_crypto::PreparedRequest,
+    /// The body as sent, made once: every `.body` is this object.
+    body: Py<PyBytes>,
 }
 
 #[pymethods]
@@ -122,7 +128,7 @@ impl PreparedRequest {
     /// The body to send, as signed (sealed if the route says so).
     #[getter]
     fn body<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
-        PyBytes::new(py, self.request.body())
+        self.body.bind(py).clone()
     }
 
     /// The request's `X-KM-Correlation-Id`.
@@ -176,12 +182,18 @@ impl Server {
         body: &[u8],
     ) -> PyResult<AcceptedRequest> {
         let headers = header_pairs(headers)?;
-        let accepted = run(py, body.len(), || {
+        let mut accepted = run(py, body.len(), || {
             self.server
                 .accept(method, path, borrowed(&headers), body, SystemTime::now())
         })
         .or_raise()?;
-        Ok(AcceptedRequest { accepted })
+        // One `bytes` for the clear body, made here; the library's copy is
+        // wiped at once rather than kept beside it.
+        let clear = clear_bytes(py, accepted.take_body()).unbind();
+        Ok(AcceptedRequest {
+            accepted,
+            body: clear,
+        })
     }
 
     /// The response to `accepted`: `body` protected as the route says,
@@ -196,10 +208,9 @@ impl Server {
             self.server.respond(&accepted.accepted, body)
         })
         .or_raise()?;
-        Ok(PreparedResponse {
-            headers: owned(response.header_pairs()),
-            body: response.into_body(),
-        })
+        let headers = owned(response.header_pairs());
+        let body = PyBytes::new(py, response.body()).unbind();
+        Ok(PreparedResponse { headers, body })
     }
 }
 
@@ -207,15 +218,18 @@ impl Server {
 /// the route's path `params`.
 #[pyclass(frozen, module = "konaplate_crypto")]
 pub(crate) struct AcceptedRequest {
+    /// The request without its body (taken out, into `body`).
     accepted: konaplate_crypto::AcceptedRequest,
+    /// The clear body, made once: every `.body` is this object.
+    body: Py<PyBytes>,
 }
 
 #[pymethods]
 impl AcceptedRequest {
-    /// The clear body.
+    /// The clear body (the same `bytes` object at every access).
     #[getter]
     fn body<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
-        PyBytes::new(py, self.accepted.body())
+        self.body.bind(py).clone()
     }
 
     /// The key the request's body and response are protected with.
@@ -245,7 +259,8 @@ impl AcceptedRequest {
 #[pyclass(frozen, module = "konaplate_crypto")]
 pub(crate) struct PreparedResponse {
     headers: Vec<(String, String)>,
-    body: Vec<u8>,
+    /// The body as sent, made once.
+    body: Py<PyBytes>,
 }
 
 #[pymethods]
@@ -256,9 +271,9 @@ impl PreparedResponse {
         self.headers.clone()
     }
 
-    /// The body to send.
+    /// The body to send (the same `bytes` object at every access).
     #[getter]
     fn body<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
-        PyBytes::new(py, &self.body)
+        self.body.bind(py).clone()
     }
 }

@@ -10,7 +10,7 @@ use pyo3::pybacked::PyBackedStr;
 use pyo3::types::PyBytes;
 
 use crate::errors::OrRaise;
-use crate::run;
+use crate::{clear_bytes, run};
 
 /// Keys by `X-KM-Crypto-Key-Id`. Make one with `Keyring.from_jwks`,
 /// `Keyring.load` (bytes of any key file) or `Keyring.read` (a path).
@@ -55,12 +55,16 @@ impl Keyring {
     #[staticmethod]
     #[pyo3(signature = (path, key_id=None, password=None))]
     fn read(
+        py: Python<'_>,
         path: PathBuf,
         key_id: Option<&str>,
         password: Option<PyBackedStr>,
     ) -> PyResult<Keyring> {
         let password = password.as_deref().map(KeyPassword::from);
-        from_file(KeyFile::read(&path, password.as_ref()), key_id)
+        // File I/O without the GIL; the library reads only a regular file,
+        // and at most `KeyFile.MAX_LEN` bytes of it.
+        let file = py.detach(|| KeyFile::read(&path, password.as_ref()));
+        from_file(file, key_id)
     }
 
     /// The ids of the keys, first-issued first.
@@ -138,7 +142,7 @@ impl Fields {
     ) -> PyResult<Bound<'py, PyBytes>> {
         let opener = keyring.opener(key_id)?;
         let clear = run(py, doc.len(), || self.fields.decrypt(doc, &opener)).or_raise()?;
-        Ok(PyBytes::new(py, &clear))
+        Ok(clear_bytes(py, clear))
     }
 
     /// The paths, as given.
@@ -182,5 +186,5 @@ pub(crate) fn envelope_open<'py>(
 ) -> PyResult<Bound<'py, PyBytes>> {
     let opener = keyring.opener(key_id)?;
     let clear = run(py, doc.len(), || open_envelope(doc, &opener)).or_raise()?;
-    Ok(PyBytes::new(py, &clear))
+    Ok(clear_bytes(py, clear))
 }

@@ -6,6 +6,8 @@
 #![deny(clippy::undocumented_unsafe_blocks)]
 
 use pyo3::prelude::*;
+use pyo3::types::PyBytes;
+use zeroize::Zeroizing;
 
 mod errors;
 mod exchange;
@@ -24,6 +26,14 @@ fn run<T: Send>(py: Python<'_>, size: usize, work: impl FnOnce() -> T + Send) ->
     } else {
         work()
     }
+}
+
+/// Clear bytes handed to Python: one `bytes` made from them, and the
+/// library's copy wiped at once (without the GIL if it is large).
+fn clear_bytes(py: Python<'_>, clear: Zeroizing<Vec<u8>>) -> Bound<'_, PyBytes> {
+    let out = PyBytes::new(py, &clear);
+    run(py, clear.len(), move || drop(clear));
+    out
 }
 
 /// The extension module.

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import konaplate_crypto as km
-from conftest import ACCESS_KEY, ASP_ID, CANCEL, KEY_A, KEY_B, ROUTES, SEED_REQUEST, SEED_RESPONSE
+from conftest import ACCESS_KEY, ASP_ID, CANCEL, KEY_A, KEY_B, ROUTES, SEED_REQUEST, SEED_RESPONSE, VECTORS
 
 # Kinds no call of this package can meet, and why.
 UNREACHABLE = {
@@ -28,7 +28,7 @@ def snake(name):
 
 
 def test_every_kind_is_a_subclass_with_its_code_and_status():
-    assert len(km.ERROR_CLASSES) == 34
+    assert len(km.ERROR_CLASSES) == 38
     for cls in km.ERROR_CLASSES:
         assert issubclass(cls, km.Error) and issubclass(cls, Exception)
         assert cls.code == snake(cls.__name__), cls
@@ -109,7 +109,17 @@ def triggers(signer, keyring, client, server, dir_vectors, tmp_path):
         "replayed": lambda: [
             guarded.accept("POST", CANCEL, headers, request.body) for guarded in [km.Server(signer, keyring, ROUTES, replay_guard=10)] for _ in range(2)
         ],
-        "replay_guard_full": accept(headers, srv=km.Server(signer, keyring, ROUTES, replay_guard=0)),
+        "replay_guard_full": lambda: [
+            full.accept("POST", CANCEL, list(r.headers), r.body)
+            for full in [km.Server(signer, keyring, ROUTES, replay_guard=1)]
+            for r in [client.prepare("POST", CANCEL, SEED_REQUEST + b" " * n) for n in range(2)]
+        ],
+        "too_deep": lambda: fields.encrypt(b"[" * 65 + b"]" * 65, keyring, KEY_B),
+        "key_unusable": lambda: km.Server(
+            signer, km.Keyring.read(VECTORS / "rsa" / "server-private-pkcs8.pem", key_id=KEY_B), ROUTES
+        ).accept("POST", CANCEL, headers, request.body),
+        "query_not_allowed": accept(headers, path=CANCEL + "?userId=999"),
+        "invalid_capacity": lambda: km.Server(signer, keyring, ROUTES, replay_guard=0),
     }
 
 

@@ -1,10 +1,13 @@
 """The seed flow both ways: client prepare, server accept and respond,
 client finish; on the seed route (fields) and an enveloped route."""
 
+import os
+from pathlib import Path
+
 import pytest
 
 import konaplate_crypto as km
-from conftest import CANCEL, KEY_B, SEED_REQUEST, SEED_RESPONSE
+from conftest import CANCEL, KEY_B, ROUTES, SEED_REQUEST, SEED_RESPONSE
 
 
 def test_the_seed_flow_round_trips(client, server):
@@ -62,3 +65,67 @@ def test_a_replay_guard_refuses_the_same_request_twice(signer, keyring, client):
     with pytest.raises(km.Replayed) as e:
         guarded.accept("POST", CANCEL, request.headers, request.body)
     assert e.value.code == "replayed" and e.value.http_status == 401
+
+
+def test_capacities_past_the_bound_raise_a_typed_error_and_cost_nothing(signer, keyring):
+    """Issue 16, item 12: 2**63 raised a PanicException (a BaseException),
+    10**12 aborted the interpreter, 10**8 took 129 MB at construction."""
+    for capacity in [0, 2**24 + 1, 10**8, 10**12, 2**63, 2**64 - 1]:
+        with pytest.raises(km.InvalidCapacity) as e:
+            km.Server(signer, keyring, ROUTES, replay_guard=capacity)
+        assert "16777216" in str(e.value)
+    with pytest.raises(OverflowError):
+        km.Server(signer, keyring, ROUTES, replay_guard=2**64)
+    before = rss_kib()
+    servers = [km.Server(signer, keyring, ROUTES, replay_guard=2**24) for _ in range(10)]
+    assert rss_kib() - before < 8 << 10, "ten guards of the largest capacity took memory up front"
+    assert len(servers) == 10
+
+
+def rss_kib():
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    raise AssertionError("no VmRSS")
+
+
+def test_bodies_are_one_object_each(client, server):
+    """Issue 16, item 13: every .body made a new copy with the GIL held."""
+    request = client.prepare("POST", CANCEL, SEED_REQUEST)
+    assert request.body is request.body
+    accepted = server.accept("POST", CANCEL, request.headers, request.body)
+    assert accepted.body is accepted.body and accepted.body == SEED_REQUEST
+    response = server.respond(accepted, SEED_RESPONSE)
+    assert response.body is response.body
+    assert client.finish(request, response.headers, response.body) == SEED_RESPONSE
+
+
+def test_key_files_are_read_bounded_and_only_when_regular(tmp_path):
+    """Issue 16, item 13: Keyring.read blocked forever on a FIFO, with the
+    GIL held, and read files of any size."""
+    big = tmp_path / "big.pem"
+    big.write_bytes(b"A" * ((1 << 20) + 1))
+    with pytest.raises(km.TooLarge):
+        km.Keyring.read(big, key_id=KEY_B)
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    with pytest.raises(km.Io) as e:
+        km.Keyring.read(fifo, key_id=KEY_B)
+    assert "not a regular file" in str(e.value)
+
+
+def test_encryption_refuses_a_document_decryption_would_refuse(keyring):
+    """Issue 16, item 7: under the default 16 MiB limit, 130,000 card
+    numbers (3.4 MB) encrypted to more than the limit, which decryption
+    then refused; 90,000 encrypt under it and decrypt."""
+    fields = km.Fields(["cards[*].no"])
+
+    def doc(n):
+        return ('{"cards":[' + ",".join('{"no":"9410%012d"}' % i for i in range(n)) + "]}").encode()
+
+    with pytest.raises(km.TooLarge) as e:
+        fields.encrypt(doc(130_000), keyring, KEY_B)
+    assert "encrypted document" in str(e.value) and "16777216" in str(e.value)
+    sent = fields.encrypt(doc(90_000), keyring, KEY_B)
+    assert len(sent) <= 16 << 20
+    assert fields.decrypt(sent, keyring, KEY_B) == doc(90_000)

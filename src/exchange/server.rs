@@ -263,6 +263,12 @@ impl AcceptedRequest {
     pub fn body(&self) -> &[u8] {
         &self.body
     }
+    /// Takes the clear body out, leaving it empty: a front end that hands
+    /// it on need not copy it. The request keeps what
+    /// [`Server::respond`] needs (route, headers, key).
+    pub fn take_body(&mut self) -> Zeroizing<Vec<u8>> {
+        std::mem::take(&mut self.body)
+    }
 }
 
 /// A response ready to send: headers to set and the exact bytes of its body.

@@ -1,5 +1,6 @@
 //! One call that reads a key file of any format this crate knows.
 
+use std::io::Read as _;
 use std::path::Path;
 
 use zeroize::Zeroizing;
@@ -39,9 +40,20 @@ pub enum KeyFile {
 }
 
 impl KeyFile {
+    /// The largest key file read: 1 MiB (a JWK Set of hundreds of keys, or
+    /// a PKCS#12 store with its chain, is a few kilobytes).
+    pub const MAX_LEN: usize = 1 << 20;
+
     /// Reads `bytes`, finding the format. `password` opens a PKCS#12 store
-    /// (and is ignored by every other format).
+    /// (and is ignored by every other format). More than
+    /// [`KeyFile::MAX_LEN`] bytes are [`Error::TooLarge`].
     pub fn load(bytes: &[u8], password: Option<&KeyPassword>) -> Result<KeyFile> {
+        if bytes.len() > KeyFile::MAX_LEN {
+            return Err(Error::TooLarge {
+                what: "key file",
+                limit: KeyFile::MAX_LEN,
+            });
+        }
         if bytes.trim_ascii_start().starts_with(b"{") {
             let text = core::str::from_utf8(bytes).map_err(|_| {
                 Error::invalid_key(KeyProblem::Malformed, "a JSON key file is not UTF-8")
@@ -59,14 +71,29 @@ impl KeyFile {
     }
 
     /// Reads the file at `path` (into memory wiped afterwards), as
-    /// [`KeyFile::load`]; errors name the file.
+    /// [`KeyFile::load`]; errors name the file. Only a regular file is
+    /// opened (a FIFO or a device would block or never end), and no more
+    /// than [`KeyFile::MAX_LEN`] bytes of it are read.
     pub fn read(path: &Path, password: Option<&KeyPassword>) -> Result<KeyFile> {
-        let bytes = std::fs::read(path)
-            .map(Zeroizing::new)
-            .map_err(|e| Error::Io {
-                what: format!("the key file {}", path.display()),
-                source: e.into(),
-            })?;
+        let what = || format!("the key file {}", path.display());
+        let io = |e: std::io::Error| Error::Io {
+            what: what(),
+            source: e.into(),
+        };
+        let meta = std::fs::metadata(path).map_err(io)?;
+        if !meta.is_file() {
+            return Err(io(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                "not a regular file",
+            )));
+        }
+        // Sized once, so that no reallocation leaves a copy of a key behind.
+        let room =
+            usize::try_from(meta.len()).map_or(KeyFile::MAX_LEN, |n| n.min(KeyFile::MAX_LEN)) + 1;
+        let mut bytes = Zeroizing::new(Vec::with_capacity(room));
+        std::fs::File::open(path)
+            .and_then(|f| f.take(KeyFile::MAX_LEN as u64 + 1).read_to_end(&mut bytes))
+            .map_err(io)?;
         KeyFile::load(&bytes, password).map_err(|e| e.in_key(path.display()))
     }
 
