@@ -71,7 +71,10 @@ impl Dir {
             .unwrap();
         let (iv, rest) = rest.split_at(16);
         let (ct, tag) = rest.split_at(rest.len() - 23);
-        let (ct, tag) = (ct.strip_prefix('.').unwrap(), tag.strip_prefix('.').unwrap());
+        let (ct, tag) = (
+            ct.strip_prefix('.').unwrap(),
+            tag.strip_prefix('.').unwrap(),
+        );
         let mut iv_bytes = [0u8; 12];
         let mut tag_bytes = [0u8; 16];
         assert_eq!(URL_SAFE_NO_PAD.decode_slice(iv, &mut iv_bytes).unwrap(), 12);

@@ -153,6 +153,10 @@ impl Parts<'_> {
     }
 
     pub(crate) fn encrypted_key(&self) -> Result<Vec<u8>> {
+        // `dir` carries none: nothing to decode in the usual case.
+        if self.encrypted_key.is_empty() {
+            return Ok(Vec::new());
+        }
         decode(self.encrypted_key, "encrypted key")
     }
 
