@@ -52,3 +52,11 @@ for f in sorted((VEC / "rsa").iterdir()):
     put("key_load", f.name, f.read_bytes())
 put("key_load", "jwks", json.dumps(dir_["jwks"]))
 put("routes", "kona", (ROOT / "routes" / "kona.json").read_bytes())
+
+# The JSON scanner against serde_json: documents from the vectors, and the
+# edges the scanner is meant to take (big numbers, nesting at the limit).
+for i, c in enumerate(dir_["open"]):
+    put("json_agrees", f"doc-{i}", json.dumps(c))
+put("json_agrees", "big-number", '{"a":1e999,"b":-1.7976931348623157e309}')
+put("json_agrees", "deep", "[" * 64 + "]" * 64)
+put("json_agrees", "escapes", '{"a":"\\ud83d\\ude00\\n","b":[true,false,null]}')
