@@ -638,47 +638,84 @@ fn demo_runs_the_rsa_flow() {
     assert!(out.contains("refused (decryption_failed)"), "{out}");
 }
 
-#[test]
-fn exchange_plays_both_sides_of_the_seed_flow() {
-    let dir = temp_dir("exchange");
-    let kid = "0123456789abcdef0123456789abcdef";
-    let keys = dir.join("keys.json");
-    std::fs::write(&keys, ok(&kmcrypt(&["keygen", "--kid", kid], &[], b""))).unwrap();
-    let routes = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../routes/kona.json");
-    let common = |cmd: &'static str| -> Vec<String> {
-        [
+/// Both sides of `kmcrypt exchange` on the seed route: a fresh key set in a
+/// temporary folder, the shipped routes, the secret in `KM_SECRET`.
+struct Exchange {
+    dir: PathBuf,
+    keys: PathBuf,
+    routes: PathBuf,
+}
+
+const EXCHANGE_KID: &str = "0123456789abcdef0123456789abcdef";
+
+impl Exchange {
+    fn new(tag: &str) -> Exchange {
+        let dir = temp_dir(tag);
+        let keys = dir.join("keys.json");
+        std::fs::write(
+            &keys,
+            ok(&kmcrypt(&["keygen", "--kid", EXCHANGE_KID], &[], b"")),
+        )
+        .unwrap();
+        let routes = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../routes/kona.json");
+        Exchange { dir, keys, routes }
+    }
+
+    /// `kmcrypt exchange CMD` with the arguments every side takes (and,
+    /// for `prepare`, the client's).
+    fn args(&self, cmd: &str) -> Vec<String> {
+        let mut args: Vec<String> = [
             "exchange",
             cmd,
             "--routes",
-            routes.to_str().unwrap(),
+            self.routes.to_str().unwrap(),
             "--path",
             "/api/v1/card/delivery/cancel",
             "--keyring",
-            keys.to_str().unwrap(),
+            self.keys.to_str().unwrap(),
             "--secret-env",
             "KM_SECRET",
         ]
         .map(String::from)
-        .to_vec()
-    };
-    let run = |args: &[String], stdin: &[u8]| {
+        .to_vec();
+        if cmd == "prepare" {
+            args.extend(
+                [
+                    "--asp-id",
+                    "000170000002000",
+                    "--access-key",
+                    "0123456789abcdef0123456789abcdef01234567",
+                    "--key-id",
+                    EXCHANGE_KID,
+                ]
+                .map(String::from),
+            );
+        }
+        args
+    }
+
+    fn run(&self, args: &[String], stdin: &[u8]) -> Output {
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         kmcrypt(&args, &[("KM_SECRET", "sandbox secret")], stdin)
-    };
-    let body = br#"{"cardApplyNo":"2022110812081460812345","userId":1234567890}"#;
-    let mut prepare = common("prepare");
-    prepare.extend(
-        [
-            "--asp-id",
-            "000170000002000",
-            "--access-key",
-            "0123456789abcdef0123456789abcdef01234567",
-            "--key-id",
-            kid,
-        ]
-        .map(String::from),
+    }
+}
+
+impl Drop for Exchange {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+#[test]
+fn exchange_plays_both_sides_of_the_seed_flow() {
+    let x = Exchange::new("exchange");
+    let (dir, common, run) = (
+        &x.dir,
+        |cmd: &str| x.args(cmd),
+        |a: &[String], b: &[u8]| x.run(a, b),
     );
-    let request = run(&prepare, body);
+    let body = br#"{"cardApplyNo":"2022110812081460812345","userId":1234567890}"#;
+    let request = run(&common("prepare"), body);
     let request_text = ok(&request);
     assert!(
         request_text.contains("X-KM-Tran-Token: KMV1:"),
@@ -719,7 +756,7 @@ fn exchange_plays_both_sides_of_the_seed_flow() {
         .replace("1234567890}", "1234567891}");
     let err = failed(&run(&common("accept"), tampered.as_bytes()));
     assert!(err.contains("MAC does not match"), "{err}");
-    let other = run(&prepare, body);
+    let other = run(&common("prepare"), body);
     let other_file = dir.join("other.msg");
     std::fs::write(&other_file, &other.stdout).unwrap();
     let mut finish_other = common("finish");
@@ -729,7 +766,6 @@ fn exchange_plays_both_sides_of_the_seed_flow() {
     ]);
     let err = failed(&run(&finish_other, response.as_bytes()));
     assert!(err.contains("X-KM-Correlation-Id"), "{err}");
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
@@ -824,45 +860,11 @@ fn max_size_raises_or_lowers_the_limits_both_ways() {
 #[test]
 fn exchange_accept_takes_the_next_second_unless_strict() {
     use konaplate_crypto::{DateTime, TimeFormat, TimeZone};
-    let dir = temp_dir("tran-time");
-    let kid = "0123456789abcdef0123456789abcdef";
-    let keys = dir.join("keys.json");
-    std::fs::write(&keys, ok(&kmcrypt(&["keygen", "--kid", kid], &[], b""))).unwrap();
-    let routes = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../routes/kona.json");
-    let common = |cmd: &str| -> Vec<String> {
-        let mut args: Vec<String> = [
-            "exchange",
-            cmd,
-            "--routes",
-            routes.to_str().unwrap(),
-            "--path",
-            "/api/v1/card/delivery/cancel",
-            "--keyring",
-            keys.to_str().unwrap(),
-            "--secret-env",
-            "KM_SECRET",
-        ]
-        .map(String::from)
-        .to_vec();
-        if cmd == "prepare" {
-            args.extend(
-                [
-                    "--asp-id",
-                    "000170000002000",
-                    "--access-key",
-                    &"a".repeat(40),
-                    "--key-id",
-                    kid,
-                ]
-                .map(String::from),
-            );
-        }
-        args
-    };
-    let run = |args: &[String], stdin: &[u8]| {
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        kmcrypt(&args, &[("KM_SECRET", "sandbox secret")], stdin)
-    };
+    let x = Exchange::new("tran-time");
+    let (common, run) = (
+        |cmd: &str| x.args(cmd),
+        |a: &[String], b: &[u8]| x.run(a, b),
+    );
     let body = br#"{"cardApplyNo":"2022110812081460812345","userId":1}"#;
     let request = String::from_utf8(run(&common("prepare"), body).stdout).unwrap();
     let token_time = request
@@ -890,7 +892,6 @@ fn exchange_accept_takes_the_next_second_unless_strict() {
     for args in [common("accept"), strict] {
         assert!(failed(&run(&args, later(2).as_bytes())).contains("X-KM-Tran-Time"));
     }
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 /// Issue 16, item 7: under each limit, a document that encrypts decrypts;

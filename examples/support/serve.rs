@@ -50,7 +50,9 @@ impl Default for Limits {
     }
 }
 
-/// Serves `app` on `listener` under `limits`, until the listener fails.
+/// Serves `app` on `listener` under `limits`. A failed accept (out of file
+/// descriptors, a connection reset before it was taken) is waited out, not
+/// fatal: the server goes on with the connections it can take.
 pub async fn serve(listener: TcpListener, app: Router, limits: Limits) -> io::Result<()> {
     let app = app.layer(TimeoutLayer::with_status_code(
         http::StatusCode::REQUEST_TIMEOUT,
@@ -63,7 +65,13 @@ pub async fn serve(listener: TcpListener, app: Router, limits: Limits) -> io::Re
         let Ok(slot) = slots.clone().acquire_owned().await else {
             return Ok(());
         };
-        let (stream, _) = listener.accept().await?;
+        let stream = match listener.accept().await {
+            Ok((stream, _)) => stream,
+            Err(_) => {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+        };
         let app = app.clone();
         tokio::spawn(async move {
             connection(stream, app, limits).await;

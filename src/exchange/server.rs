@@ -140,26 +140,19 @@ impl Server {
         body: &[u8],
         now: SystemTime,
     ) -> Result<AcceptedRequest> {
-        let RequestHead {
-            route,
-            headers,
-            key_id,
-            keyring,
-        } = head;
-        self.signer.check_mac(headers.token(), body)?;
-        let body = unprotect_request(route.route().request(), &keyring, key_id.as_ref(), body)?;
+        self.signer.check_mac(head.headers.token(), body)?;
+        let body = unprotect_request(
+            head.route.route().request(),
+            &head.keyring,
+            head.key_id.as_ref(),
+            body,
+        )?;
         // Last, so that a request refused for another reason leaves no trace
         // that would refuse its honest retry.
         if let Some(guard) = &self.replay {
-            guard.check(&headers, now)?;
+            guard.check(&head.headers, now)?;
         }
-        Ok(AcceptedRequest {
-            route,
-            headers,
-            key_id,
-            body,
-            keyring,
-        })
+        Ok(AcceptedRequest { head, body })
     }
 
     /// The response to `accepted`: `body` protected as the route says under
@@ -167,16 +160,16 @@ impl Server {
     /// `X-KM-Crypto-Key-Id` naming the key.
     pub fn respond(&self, accepted: &AcceptedRequest, body: &[u8]) -> Result<PreparedResponse> {
         let sent = protect_response(
-            accepted.route.route().response(),
-            &accepted.keyring,
-            accepted.key_id.as_ref(),
+            accepted.head.route.route().response(),
+            &accepted.head.keyring,
+            accepted.head.key_id.as_ref(),
             body,
         )?;
         let mut headers = vec![(
             HeaderName::CorrelationId,
-            accepted.headers.correlation_id().to_string(),
+            accepted.head.headers.correlation_id().to_string(),
         )];
-        if let Some(id) = accepted.key_id {
+        if let Some(id) = accepted.head.key_id {
             headers.push((HeaderName::CryptoKeyId, id.to_string()));
         }
         Ok(PreparedResponse {
@@ -234,30 +227,27 @@ impl RequestHead {
     }
 }
 
-/// A verified request: its headers, route, key id and clear body.
+/// A verified request: its head (headers, route, key id) and clear body.
 #[derive(Clone, Debug)]
 pub struct AcceptedRequest {
-    route: RouteMatch,
-    headers: RequestHeaders,
-    key_id: Option<CryptoKeyId>,
+    /// With the keys as they were when the request came: its response is
+    /// sealed with them, whatever rotates meanwhile.
+    head: RequestHead,
     body: Zeroizing<Vec<u8>>,
-    /// The keys as they were when the request came: its response is sealed
-    /// with them, whatever rotates meanwhile.
-    keyring: Keyring,
 }
 
 impl AcceptedRequest {
     /// The verified `X-KM-*` headers.
     pub fn headers(&self) -> &RequestHeaders {
-        &self.headers
+        self.head.headers()
     }
     /// The route that matched, with its parameters.
     pub fn route(&self) -> &RouteMatch {
-        &self.route
+        self.head.route()
     }
     /// The key the request's bodies are protected with, if any.
     pub fn key_id(&self) -> Option<&CryptoKeyId> {
-        self.key_id.as_ref()
+        self.head.key_id()
     }
     /// The clear body (wiped on drop).
     pub fn body(&self) -> &[u8] {
