@@ -14,7 +14,7 @@ fn the_committed_header_is_the_generated_one() {
         .with_config(config)
         .with_src(dir.join("src/lib.rs"))
         .generate()
-        .expect("cbindgen reads ffi/src")
+        .expect("cbindgen reads bindings/c/src")
         .write(&mut generated);
     let path = dir.join("include/konaplate.h");
     if std::env::var_os("KM_BLESS").is_some() {
@@ -23,7 +23,7 @@ fn the_committed_header_is_the_generated_one() {
     let committed = std::fs::read(&path).unwrap_or_default();
     assert!(
         committed == generated,
-        "ffi/include/konaplate.h differs from what cbindgen makes of ffi/src now; \
+        "bindings/c/include/konaplate.h differs from what cbindgen makes of bindings/c/src now; \
          run `KM_BLESS=1 cargo test -p konaplate-crypto-ffi --test header` and commit it"
     );
 }

@@ -23,7 +23,7 @@ from joserfc.jwk import OctKey
 
 import konaplate_crypto as km
 
-VECTORS = Path(__file__).resolve().parents[2] / "test-vectors"
+VECTORS = Path(__file__).resolve().parents[3] / "test-vectors"
 SEED_RESPONSE = (
     b'{"code":"000_000","message":"Success.","mobileCardNo":"9410123412341234",'
     b'"par":"Q1J4AwSWD4Jr4e4G7wUP2ujLKQ0"}'

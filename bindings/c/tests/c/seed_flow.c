@@ -2,7 +2,7 @@
  * and respond, client finish) over the seed route and an enveloped route,
  * tokens and fields against vectors made by independent implementations,
  * and the mistakes a C caller makes. Built with -Wall -Wextra -Werror and
- * run under valgrind by .ci/run (ffi/tests/c/run); with --large, also the
+ * run under valgrind by .ci/run (bindings/c/run); with --large, also the
  * document-limit checks on tens of megabytes, run without valgrind.
  *
  * Vectors: the token is test-vectors/tokens.json's "ascii secret, seed

@@ -7,7 +7,7 @@
 // test-vectors/jwe-dir.json's "seed response" (Python's cryptography,
 // checked with joserfc, test-vectors/gen/jwe_dir.py).
 //
-// Built and run by ffi/tests/java/run (javac 17, Debian's libjna-java).
+// Built and run by bindings/c/run (javac 17, Debian's libjna-java).
 
 import com.sun.jna.Library;
 import com.sun.jna.Native;

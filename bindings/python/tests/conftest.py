@@ -12,7 +12,7 @@ import konaplate_crypto as km
 # The tests run against the installed wheel, never the source folder.
 assert "site-packages" in km.__file__, f"konaplate_crypto imported from {km.__file__}"
 
-VECTORS = Path(__file__).resolve().parents[2] / "test-vectors"
+VECTORS = Path(__file__).resolve().parents[3] / "test-vectors"
 SECRET = "sandboxSecretKey0001"
 ASP_ID = "000170000002000"
 ACCESS_KEY = "K" * 40
