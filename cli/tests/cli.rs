@@ -638,27 +638,27 @@ fn demo_runs_the_rsa_flow() {
     assert!(out.contains("refused (decryption_failed)"), "{out}");
 }
 
-/// Both sides of `kmcrypt exchange` on the seed route: a fresh key set in a
-/// temporary folder, the shipped routes, the secret in `KM_SECRET`.
-struct Exchange {
+/// A fresh key set (`keygen`) in a temporary folder, removed on drop; for
+/// `kmcrypt exchange`, the shipped routes and the secret in `KM_SECRET`.
+struct Sandbox {
     dir: PathBuf,
     keys: PathBuf,
     routes: PathBuf,
 }
 
-const EXCHANGE_KID: &str = "0123456789abcdef0123456789abcdef";
+const SANDBOX_KID: &str = "0123456789abcdef0123456789abcdef";
 
-impl Exchange {
-    fn new(tag: &str) -> Exchange {
+impl Sandbox {
+    fn new(tag: &str) -> Sandbox {
         let dir = temp_dir(tag);
         let keys = dir.join("keys.json");
         std::fs::write(
             &keys,
-            ok(&kmcrypt(&["keygen", "--kid", EXCHANGE_KID], &[], b"")),
+            ok(&kmcrypt(&["keygen", "--kid", SANDBOX_KID], &[], b"")),
         )
         .unwrap();
         let routes = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../routes/kona.json");
-        Exchange { dir, keys, routes }
+        Sandbox { dir, keys, routes }
     }
 
     /// `kmcrypt exchange CMD` with the arguments every side takes (and,
@@ -686,7 +686,7 @@ impl Exchange {
                     "--access-key",
                     "0123456789abcdef0123456789abcdef01234567",
                     "--key-id",
-                    EXCHANGE_KID,
+                    SANDBOX_KID,
                 ]
                 .map(String::from),
             );
@@ -700,7 +700,7 @@ impl Exchange {
     }
 }
 
-impl Drop for Exchange {
+impl Drop for Sandbox {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.dir);
     }
@@ -708,7 +708,7 @@ impl Drop for Exchange {
 
 #[test]
 fn exchange_plays_both_sides_of_the_seed_flow() {
-    let x = Exchange::new("exchange");
+    let x = Sandbox::new("exchange");
     let (dir, common, run) = (
         &x.dir,
         |cmd: &str| x.args(cmd),
@@ -860,7 +860,7 @@ fn max_size_raises_or_lowers_the_limits_both_ways() {
 #[test]
 fn exchange_accept_takes_the_next_second_unless_strict() {
     use konaplate_crypto::{DateTime, TimeFormat, TimeZone};
-    let x = Exchange::new("tran-time");
+    let x = Sandbox::new("tran-time");
     let (common, run) = (
         |cmd: &str| x.args(cmd),
         |a: &[String], b: &[u8]| x.run(a, b),
@@ -898,11 +898,8 @@ fn exchange_accept_takes_the_next_second_unless_strict() {
 /// one whose encryption would pass the limit is refused when encrypting.
 #[test]
 fn fields_encrypt_refuses_what_decrypt_would_refuse() {
-    let dir = temp_dir("fields-limit");
-    let kid = "0123456789abcdef0123456789abcdef";
-    let keys = dir.join("keys.json");
-    std::fs::write(&keys, ok(&kmcrypt(&["keygen", "--kid", kid], &[], b""))).unwrap();
-    let keys = keys.to_str().unwrap();
+    let sandbox = Sandbox::new("fields-limit");
+    let (keys, kid) = (sandbox.keys.to_str().unwrap(), SANDBOX_KID);
     let cards: Vec<String> = (0..300)
         .map(|i| format!(r#"{{"no":"9410{i:012}"}}"#))
         .collect();
@@ -942,5 +939,4 @@ fn fields_encrypt_refuses_what_decrypt_would_refuse() {
         encrypted >= 2 && refused >= 2,
         "{encrypted} encrypted, {refused} refused"
     );
-    std::fs::remove_dir_all(&dir).unwrap();
 }
