@@ -1,0 +1,149 @@
+//! `TokenSigner` and `newCorrelationId`.
+
+use std::sync::LazyLock;
+use std::time::Duration;
+
+use konaplate_crypto::{
+    AcceptedForms, CorrelationIdGenerator, ProjectSecret, TokenForm, VerifyOptions,
+};
+use napi::Unknown;
+use napi::bindgen_prelude::{Either, Uint8ArraySlice};
+use napi_derive::napi;
+
+use crate::args::{arg, bytes, instant, option, options, text, zone};
+use crate::errors::{OrThrow, Result};
+
+/// Signs and verifies `X-KM-Tran-Token`s with the project secret.
+///
+/// The secret (a string, used as UTF-8, or a `Buffer`/`Uint8Array`) is
+/// kept as an HMAC key only; nothing of it is shown by `inspect` or
+/// `toString`. Immutable; share one per project.
+#[napi]
+pub struct TokenSigner {
+    pub(crate) signer: konaplate_crypto::TokenSigner,
+}
+
+#[napi]
+impl TokenSigner {
+    /// A signer for the project secret `secret`.
+    #[napi(constructor, ts_args_type = "secret: string | Uint8Array")]
+    pub fn new(secret: Unknown<'_>) -> Result<TokenSigner> {
+        let secret: Either<String, Uint8ArraySlice<'_>> = arg(
+            secret,
+            "TokenSigner: secret must be a string, Buffer or Uint8Array",
+        )?;
+        let secret = match &secret {
+            Either::A(text) => {
+                let text = zeroize::Zeroizing::new(text.clone());
+                ProjectSecret::from_bytes(text.as_bytes())
+            }
+            Either::B(view) => ProjectSecret::from_bytes(view),
+        }
+        .or_throw()?;
+        Ok(TokenSigner {
+            signer: konaplate_crypto::TokenSigner::new(&secret),
+        })
+    }
+
+    /// The token of `body`: `KMV1:` + the time + the HMAC-SHA256 of the
+    /// body in base64, 66 characters (67 with `padded`). `options.time` is
+    /// the token time, a `Date` or `yyyyMMddHHmmssSSS` text in
+    /// `options.zone` (`"KST"`, the default, `"UTC"` or `"NAME+HH:MM"`);
+    /// absent, it is now.
+    #[napi(
+        ts_args_type = "body: string | Uint8Array, options?: { time?: Date | string; zone?: string; padded?: boolean }"
+    )]
+    pub fn sign(&self, body: Unknown<'_>, options: Option<Unknown<'_>>) -> Result<String> {
+        const AT: &str = "TokenSigner.sign";
+        let body = bytes(body, "TokenSigner.sign: body")?;
+        let options = crate::args::options(options, "TokenSigner.sign: options must be an object")?;
+        let zone = zone(options.as_ref(), AT)?;
+        let now = instant(options.as_ref(), "time", zone, AT)?;
+        let padded = option::<bool>(
+            options.as_ref(),
+            "padded",
+            "TokenSigner.sign: options.padded must be a boolean",
+        )?;
+        let form = if padded == Some(true) {
+            TokenForm::Padded
+        } else {
+            TokenForm::Unpadded
+        };
+        let token = self.signer.sign_at(&body, now, zone, form).or_throw()?;
+        Ok(token.as_str().to_owned())
+    }
+
+    /// Checks `token` against `body` as received: the MAC (in constant
+    /// time), then the token time against `options.now` (a `Date` or
+    /// `yyyyMMddHHmmssSSS` text in `options.zone`; absent, the clock),
+    /// within `options.maxSkewSeconds` (300). `options.strict` refuses the
+    /// padded 67-character form. Throws `TokenMismatch`,
+    /// `TokenTimeOutsideWindow`, `MalformedToken` ...
+    #[napi(
+        ts_args_type = "body: string | Uint8Array, token: string, options?: { now?: Date | string; zone?: string; maxSkewSeconds?: number; strict?: boolean }"
+    )]
+    pub fn verify(
+        &self,
+        body: Unknown<'_>,
+        token: Unknown<'_>,
+        options: Option<Unknown<'_>>,
+    ) -> Result<()> {
+        const AT: &str = "TokenSigner.verify";
+        let body = bytes(body, "TokenSigner.verify: body")?;
+        let token = text(token, "TokenSigner.verify: token")?;
+        let options = self::options(options, "TokenSigner.verify: options must be an object")?;
+        let zone = zone(options.as_ref(), AT)?;
+        let now = instant(options.as_ref(), "now", zone, AT)?;
+        let verify = verify_options(options.as_ref(), AT)?;
+        self.signer
+            .verify_str(&token, &body, now, zone, &verify)
+            .map(|_| ())
+            .or_throw()
+    }
+
+    /// `TokenSigner([redacted])`: the secret is never shown.
+    #[napi(js_name = "toString")]
+    pub fn to_display(&self) -> String {
+        "TokenSigner([redacted])".to_owned()
+    }
+}
+
+/// The verifier's options from the `maxSkewSeconds` and `strict` members.
+pub(crate) fn verify_options(
+    options: Option<&napi::bindgen_prelude::Object<'_>>,
+    at: &str,
+) -> Result<VerifyOptions> {
+    let mut verify = VerifyOptions::default();
+    if let Some(seconds) = option::<u32>(
+        options,
+        "maxSkewSeconds",
+        &format!("{at}: options.maxSkewSeconds must be a whole number of seconds"),
+    )? {
+        verify = verify.with_max_skew(Duration::from_secs(u64::from(seconds)));
+    }
+    if option::<bool>(
+        options,
+        "strict",
+        &format!("{at}: options.strict must be a boolean"),
+    )? == Some(true)
+    {
+        verify = verify.with_forms(AcceptedForms::UnpaddedOnly);
+    }
+    Ok(verify)
+}
+
+/// A new correlation id (`yyMMddHHmmss-xxxxxxx`) for now in `zone`
+/// (`"KST"`, the default), unique across the threads of the process.
+#[napi(ts_args_type = "zone?: string")]
+pub fn new_correlation_id(zone: Option<Unknown<'_>>) -> Result<String> {
+    static IDS: LazyLock<CorrelationIdGenerator> = LazyLock::new(CorrelationIdGenerator::new);
+    let zone = match zone {
+        Some(zone) => arg::<Option<String>>(zone, "newCorrelationId: zone must be a string")?,
+        None => None,
+    };
+    let zone = match zone {
+        Some(name) => name.parse::<konaplate_crypto::TimeZone>().or_throw()?,
+        None => konaplate_crypto::TimeZone::KST,
+    };
+    Ok(IDS.generate(zone).or_throw()?.as_str().to_owned())
+}
