@@ -79,33 +79,46 @@ function guarded(fn) {
   };
 }
 
-/** Every method, getter and static of `cls` guarded, and its constructor. */
+/**
+ * `cls` with every method and getter guarded (in place: they are the
+ * addon's own, writable), and a constructor and statics that are guarded
+ * too. The addon's statics cannot be replaced, so the class handed out is a
+ * constructor of the same prototype: `instanceof` works with either.
+ */
 function guardedClass(cls) {
-  for (const target of [cls, cls.prototype]) {
-    for (const key of Object.getOwnPropertyNames(target)) {
-      const descriptor = Object.getOwnPropertyDescriptor(target, key);
-      if (key === 'constructor' || key === 'prototype' || !descriptor.configurable) {
-        continue;
-      }
-      if (typeof descriptor.value === 'function') {
-        descriptor.value = guarded(descriptor.value);
-      } else if (typeof descriptor.get === 'function') {
-        descriptor.get = guarded(descriptor.get);
-      } else {
-        continue;
-      }
-      Object.defineProperty(target, key, descriptor);
+  for (const key of Object.getOwnPropertyNames(cls.prototype)) {
+    const descriptor = Object.getOwnPropertyDescriptor(cls.prototype, key);
+    if (key === 'constructor' || !descriptor.configurable) {
+      continue;
     }
+    if (typeof descriptor.value === 'function') {
+      descriptor.value = guarded(descriptor.value);
+    } else if (typeof descriptor.get === 'function') {
+      descriptor.get = guarded(descriptor.get);
+    } else {
+      continue;
+    }
+    Object.defineProperty(cls.prototype, key, descriptor);
   }
-  return new Proxy(cls, {
-    construct(target, args, newTarget) {
+  const constructor = {
+    [cls.name]: function (...args) {
+      if (new.target === undefined) {
+        throw new TypeError(`Class constructor ${cls.name} cannot be invoked without 'new'`);
+      }
       try {
-        return Reflect.construct(target, args, newTarget);
+        return Reflect.construct(cls, args, new.target === constructor ? cls : new.target);
       } catch (error) {
         throw convert(error);
       }
     },
-  });
+  }[cls.name];
+  constructor.prototype = cls.prototype;
+  for (const key of Object.getOwnPropertyNames(cls)) {
+    if (typeof cls[key] === 'function' && !['length', 'name', 'prototype'].includes(key)) {
+      constructor[key] = guarded(cls[key]);
+    }
+  }
+  return constructor;
 }
 
 module.exports = { KonaError, classes, convert, guarded, guardedClass };

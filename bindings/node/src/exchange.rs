@@ -14,7 +14,7 @@ use napi_derive::napi;
 use crate::args::{HeldBytes, arg, held_body, held_bytes, option, options, text};
 use crate::errors::{OrThrow, Result, type_error};
 use crate::keys::{keyring, route_table};
-use crate::tokens::{TokenSigner, verify_options};
+use crate::tokens::{TokenSigner, verify_options, whole};
 use crate::{Held, Work, buffer, plain};
 
 /// The capacity of `replayGuard: true`: a million requests, about 150 MB
@@ -379,14 +379,13 @@ impl Server {
             route_table(routes, AT)?,
         )
         .with_verify_options(verify);
-        let capacity = match option::<Either<bool, u32>>(
-            options.as_ref(),
-            "replayGuard",
-            "Server: options.replayGuard must be a number of requests or a boolean",
-        )? {
+        let what = "Server: options.replayGuard must be a whole number of requests or a boolean";
+        let capacity = match option::<Either<bool, f64>>(options.as_ref(), "replayGuard", what)? {
             None | Some(Either::A(false)) => None,
             Some(Either::A(true)) => Some(DEFAULT_REPLAY_CAPACITY),
-            Some(Either::B(capacity)) => Some(capacity as usize),
+            Some(Either::B(capacity)) => {
+                Some(usize::try_from(whole(capacity, what)?).unwrap_or(usize::MAX))
+            }
         };
         if let Some(capacity) = capacity {
             server = server.with_replay_guard(ReplayGuard::new(capacity, window).or_throw()?);

@@ -114,12 +114,9 @@ pub(crate) fn verify_options(
     at: &str,
 ) -> Result<VerifyOptions> {
     let mut verify = VerifyOptions::default();
-    if let Some(seconds) = option::<u32>(
-        options,
-        "maxSkewSeconds",
-        &format!("{at}: options.maxSkewSeconds must be a whole number of seconds"),
-    )? {
-        verify = verify.with_max_skew(Duration::from_secs(u64::from(seconds)));
+    let what = format!("{at}: options.maxSkewSeconds must be a whole number of seconds");
+    if let Some(seconds) = option::<f64>(options, "maxSkewSeconds", &what)? {
+        verify = verify.with_max_skew(Duration::from_secs(whole(seconds, &what)?));
     }
     if option::<bool>(
         options,
@@ -146,4 +143,15 @@ pub fn new_correlation_id(zone: Option<Unknown<'_>>) -> Result<String> {
         None => konaplate_crypto::TimeZone::KST,
     };
     Ok(IDS.generate(zone).or_throw()?.as_str().to_owned())
+}
+
+/// `value` as a whole number from 0 to 2^53, or a `TypeError` saying `what`.
+pub(crate) fn whole(value: f64, what: &str) -> Result<u64> {
+    const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
+    if value.fract() != 0.0 || !(0.0..=MAX_SAFE).contains(&value) {
+        return Err(crate::errors::type_error(what));
+    }
+    // Checked above: a whole number within u64.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    Ok(value as u64)
 }
