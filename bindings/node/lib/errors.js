@@ -61,13 +61,20 @@ function convert(error) {
   return error;
 }
 
-/** `fn`, throwing (or rejecting with) its errors as their classes. */
-function guarded(fn) {
+/**
+ * `fn`, throwing (or rejecting with) its errors as their classes. An
+ * `...Async` call rejects for a wrong argument too, rather than throwing.
+ */
+function guarded(fn, name = fn.name) {
+  const rejects = name.endsWith('Async');
   return function guard(...args) {
     let result;
     try {
       result = fn.apply(this, args);
     } catch (error) {
+      if (rejects) {
+        return Promise.reject(convert(error));
+      }
       throw convert(error);
     }
     if (result instanceof Promise) {
@@ -92,7 +99,7 @@ function guardedClass(cls) {
       continue;
     }
     if (typeof descriptor.value === 'function') {
-      descriptor.value = guarded(descriptor.value);
+      descriptor.value = guarded(descriptor.value, key);
     } else if (typeof descriptor.get === 'function') {
       descriptor.get = guarded(descriptor.get);
     } else {
@@ -115,7 +122,7 @@ function guardedClass(cls) {
   constructor.prototype = cls.prototype;
   for (const key of Object.getOwnPropertyNames(cls)) {
     if (typeof cls[key] === 'function' && !['length', 'name', 'prototype'].includes(key)) {
-      constructor[key] = guarded(cls[key]);
+      constructor[key] = guarded(cls[key], key);
     }
   }
   return constructor;

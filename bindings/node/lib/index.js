@@ -42,9 +42,9 @@ const api = {
   PreparedResponse,
   newCorrelationId: guarded(native.newCorrelationId),
   sealEnvelope: guarded(native.sealEnvelope),
-  sealEnvelopeAsync: guarded(native.sealEnvelopeAsync),
+  sealEnvelopeAsync: guarded(native.sealEnvelopeAsync, 'sealEnvelopeAsync'),
   openEnvelope: guarded(native.openEnvelope),
-  openEnvelopeAsync: guarded(native.openEnvelopeAsync),
+  openEnvelopeAsync: guarded(native.openEnvelopeAsync, 'openEnvelopeAsync'),
   KonaError,
   ...classes,
 };

@@ -79,7 +79,10 @@ function readBody(req, limit) {
  * clear.
  */
 function protect(server, accepted, res) {
-  const end = res.end;
+  const { end, write, writeHead } = res;
+  // Node's own `end` writes the head through `writeHead`: the originals
+  // are back in place before the protected answer goes out.
+  const restore = () => Object.assign(res, { end, write, writeHead });
   const chunks = [];
   const hold = (chunk, encoding) => {
     if (chunk !== undefined && chunk !== null && typeof chunk !== 'function') {
@@ -119,7 +122,8 @@ function protect(server, accepted, res) {
     const body = Buffer.from(JSON.stringify({ code: 'internal_error', message: INTERNAL }));
     res.setHeader('content-type', 'application/json');
     res.setHeader('content-length', body.length);
-    end.call(res, body, cb);
+    restore();
+    res.end(body, cb);
   };
   res.end = function finish(chunk, encoding, callback) {
     hold(chunk, encoding);
@@ -134,7 +138,8 @@ function protect(server, accepted, res) {
       if (response.body.length > 0 && !res.hasHeader('content-type')) {
         res.setHeader('content-type', 'application/json');
       }
-      end.call(res, response.body, cb);
+      restore();
+      res.end(response.body, cb);
     };
     if (clear.length >= LARGE_BODY) {
       server.respondAsync(accepted, clear).then(send, fail);
