@@ -752,3 +752,43 @@ impl PreparedResponse {
         self.body.get(env)
     }
 }
+
+/// The Rust core's own time for `iterations` whole exchanges (prepare,
+/// accept, respond, finish) of `body` and `answer` on `path`, in
+/// nanoseconds: what `tests/bench.mjs` sets the package's time from
+/// JavaScript against. Not part of the package's API (`lib/` does not
+/// export it).
+#[napi(
+    js_name = "_benchExchange",
+    ts_args_type = "client: Client, server: Server, path: string, body: string, answer: string, iterations: number"
+)]
+pub fn bench_exchange(
+    client: Unknown<'_>,
+    server: Unknown<'_>,
+    path: Unknown<'_>,
+    body: Unknown<'_>,
+    answer: Unknown<'_>,
+    iterations: u32,
+) -> Result<f64> {
+    let client: ClassInstance<'_, Client> = arg(client, "client must be a Client")?;
+    let server: ClassInstance<'_, Server> = arg(server, "server must be a Server")?;
+    let (path, body, answer) = (text(path, "path")?, text(body, "body")?, text(answer, "answer")?);
+    let started = std::time::Instant::now();
+    for _ in 0..iterations {
+        let request = client
+            .client
+            .prepare("POST", &path, body.as_bytes(), SystemTime::now())
+            .or_throw()?;
+        let accepted = server
+            .server
+            .accept("POST", &path, request.header_pairs(), request.body(), SystemTime::now())
+            .or_throw()?;
+        let response = server.server.respond(&accepted, answer.as_bytes()).or_throw()?;
+        let clear = client
+            .client
+            .finish(&request, response.header_pairs(), response.body())
+            .or_throw()?;
+        std::hint::black_box(clear);
+    }
+    Ok(started.elapsed().as_nanos() as f64)
+}

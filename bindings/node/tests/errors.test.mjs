@@ -56,8 +56,11 @@ function triggers() {
   const response = server.respond(server.accept('POST', CANCEL, headers, request.body), SEED_RESPONSE);
   const a128AsB = JSON.stringify({ keys: [{ kty: 'oct', kid: KEY_B, alg: 'A128GCM', k: b64('k'.repeat(16)) }] });
   const unsupported = b64(JSON.stringify({ alg: 'dir', enc: 'A192GCM', kid: KEY_B }));
+  // One character of the last tag changed to another base64url character
+  // (not the tag's last, whose low bits are padding).
   const tampered = Buffer.from(sealed);
-  tampered[tampered.length - 5] ^= 1;
+  const at = tampered.length - 5;
+  tampered[at] = tampered[at] === 0x41 ? 0x42 : 0x41;
   const rsaPrivate = km.Keyring.load(vectorFile('rsa/server-private-pkcs8.pem'), { keyId: KEY_B });
   return {
     missing_header: accept(headers.filter(([n]) => n !== 'X-KM-Tran-Token')),
