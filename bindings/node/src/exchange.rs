@@ -772,7 +772,11 @@ pub fn bench_exchange(
 ) -> Result<f64> {
     let client: ClassInstance<'_, Client> = arg(client, "client must be a Client")?;
     let server: ClassInstance<'_, Server> = arg(server, "server must be a Server")?;
-    let (path, body, answer) = (text(path, "path")?, text(body, "body")?, text(answer, "answer")?);
+    let (path, body, answer) = (
+        text(path, "path")?,
+        text(body, "body")?,
+        text(answer, "answer")?,
+    );
     let started = std::time::Instant::now();
     for _ in 0..iterations {
         let request = client
@@ -781,9 +785,18 @@ pub fn bench_exchange(
             .or_throw()?;
         let accepted = server
             .server
-            .accept("POST", &path, request.header_pairs(), request.body(), SystemTime::now())
+            .accept(
+                "POST",
+                &path,
+                request.header_pairs(),
+                request.body(),
+                SystemTime::now(),
+            )
             .or_throw()?;
-        let response = server.server.respond(&accepted, answer.as_bytes()).or_throw()?;
+        let response = server
+            .server
+            .respond(&accepted, answer.as_bytes())
+            .or_throw()?;
         let clear = client
             .client
             .finish(&request, response.header_pairs(), response.body())
