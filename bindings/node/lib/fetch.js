@@ -79,6 +79,8 @@ function konaFetch(client, options = {}) {
     for (const [name, value] of Object.entries(prepared.headers)) {
       headers.set(name, value);
     }
+    // The length is the sent body's, which fetch sets itself.
+    headers.delete('content-length');
     if (prepared.body.length > 0 && !headers.has('content-type')) {
       headers.set('content-type', 'application/json');
     }

@@ -32,12 +32,10 @@ impl TokenSigner {
             secret,
             "TokenSigner: secret must be a string, Buffer or Uint8Array",
         )?;
-        let secret = match &secret {
-            Either::A(text) => {
-                let text = zeroize::Zeroizing::new(text.clone());
-                ProjectSecret::from_bytes(text.as_bytes())
-            }
-            Either::B(view) => ProjectSecret::from_bytes(view),
+        let secret = match secret {
+            // The text is wiped once the HMAC key is made from it.
+            Either::A(text) => ProjectSecret::from_bytes(zeroize::Zeroizing::new(text).as_bytes()),
+            Either::B(view) => ProjectSecret::from_bytes(&view),
         }
         .or_throw()?;
         Ok(TokenSigner {
