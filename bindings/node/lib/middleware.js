@@ -3,6 +3,8 @@
 // Express and Connect that verifies each request with a `Server` and
 // protects each answer as its route says.
 
+const { STATUS_CODES } = require('node:http');
+
 const native = require('../native.js');
 const { KonaError, convert, guarded } = require('./errors.js');
 
@@ -29,18 +31,21 @@ function refusal(error) {
   return { status: known.httpStatus, code: known.code, message };
 }
 
-/** Answers `res` with `refusal(error)`, closing the connection if asked. */
-function refuse(res, error, close = false) {
+/**
+ * Answers `res` with `refusal(error)`, closing the connection if asked;
+ * `callback` is the caller's `res.end` callback, if any.
+ */
+function refuse(res, error, close = false, callback = undefined) {
   const { status, code, message } = refusal(error);
   const body = Buffer.from(JSON.stringify({ code, message }));
   if (close) {
     res.setHeader('connection', 'close');
   }
-  res.writeHead(status, {
+  res.writeHead(status, STATUS_CODES[status], {
     'content-type': 'application/json',
     'content-length': body.length,
   });
-  res.end(body);
+  res.end(body, callback);
 }
 
 /** The body of `req`, whole, or `null` past `limit` bytes (reading stops). */
@@ -117,13 +122,9 @@ function protect(server, accepted, res) {
     for (const name of res.getHeaderNames()) {
       res.removeHeader(name);
     }
-    res.statusCode = 500;
-    res.statusMessage = 'Internal Server Error';
-    const body = Buffer.from(JSON.stringify({ code: 'internal_error', message: INTERNAL }));
-    res.setHeader('content-type', 'application/json');
-    res.setHeader('content-length', body.length);
     restore();
-    res.end(body, cb);
+    // No error of the library's: the bare 500 of `refusal`.
+    refuse(res, null, false, cb);
   };
   res.end = function finish(chunk, encoding, callback) {
     hold(chunk, encoding);

@@ -1,7 +1,9 @@
 //! Arguments read from JavaScript values, each named in the `TypeError`
 //! a wrong one gets: `TokenSigner.sign: body must be a string, Buffer or
-//! Uint8Array`.
+//! Uint8Array`. The message is made only for a wrong argument: callers pass
+//! it as `format_args!` or [`Wanted`], never as a `String` made each call.
 
+use std::fmt::{self, Display};
 use std::ops::Deref;
 use std::time::SystemTime;
 
@@ -13,10 +15,21 @@ use napi::{JsDate, JsValue, Unknown, ValueType};
 
 use crate::errors::{OrThrow, Result, type_error};
 
+/// What a call's argument had to be, after the call's name (`at`): the
+/// message of its `TypeError`, written only if there is one.
+#[derive(Clone, Copy)]
+pub(crate) struct Wanted<'a>(pub(crate) &'a str, pub(crate) &'a str);
+
+impl Display for Wanted<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.0, self.1)
+    }
+}
+
 /// `value` as a `T`, or a `TypeError` saying `what` it must be.
 pub(crate) fn arg<T: FromNapiValue + ValidateNapiValue>(
     value: Unknown<'_>,
-    what: &str,
+    what: impl Display,
 ) -> Result<T> {
     let raw = value.value();
     // SAFETY: `raw` is a value of the call now running, read in its own env
@@ -30,7 +43,7 @@ pub(crate) fn arg<T: FromNapiValue + ValidateNapiValue>(
 pub(crate) fn option<T: FromNapiValue + ValidateNapiValue>(
     options: Option<&Object<'_>>,
     name: &str,
-    what: &str,
+    what: impl Display,
 ) -> Result<Option<T>> {
     let Some(options) = options else {
         return Ok(None);
@@ -44,7 +57,10 @@ pub(crate) fn option<T: FromNapiValue + ValidateNapiValue>(
 }
 
 /// An options object, or `undefined`/`null` for none.
-pub(crate) fn options<'a>(value: Option<Unknown<'a>>, what: &str) -> Result<Option<Object<'a>>> {
+pub(crate) fn options<'a>(
+    value: Option<Unknown<'a>>,
+    what: impl Display,
+) -> Result<Option<Object<'a>>> {
     match value {
         None => Ok(None),
         Some(value) => arg::<Option<Object<'a>>>(value, what),
@@ -82,17 +98,17 @@ impl Deref for HeldBytes {
 }
 
 /// `value` as bytes, or a `TypeError` naming it.
-pub(crate) fn bytes<'a>(value: Unknown<'a>, name: &str) -> Result<Bytes<'a>> {
-    arg(value, &bytes_wanted(name)).map(Bytes)
+pub(crate) fn bytes<'a>(value: Unknown<'a>, name: impl Display) -> Result<Bytes<'a>> {
+    arg(value, format_args!("{name} {BYTES_WANTED}")).map(Bytes)
 }
 
 /// `value` as bytes to hold for another thread, or a `TypeError` naming it.
-pub(crate) fn held_bytes(value: Unknown<'_>, name: &str) -> Result<HeldBytes> {
-    arg(value, &bytes_wanted(name)).map(HeldBytes)
+pub(crate) fn held_bytes(value: Unknown<'_>, name: impl Display) -> Result<HeldBytes> {
+    arg(value, format_args!("{name} {BYTES_WANTED}")).map(HeldBytes)
 }
 
 /// An optional body: `undefined` or `null` is empty.
-pub(crate) fn held_body(value: Option<Unknown<'_>>, name: &str) -> Result<HeldBytes> {
+pub(crate) fn held_body(value: Option<Unknown<'_>>, name: impl Display) -> Result<HeldBytes> {
     match value {
         None => Ok(HeldBytes(Either::A(String::new()))),
         Some(value) => match value.get_type().or_throw()? {
@@ -102,22 +118,16 @@ pub(crate) fn held_body(value: Option<Unknown<'_>>, name: &str) -> Result<HeldBy
     }
 }
 
-fn bytes_wanted(name: &str) -> String {
-    format!("{name} must be a string, Buffer or Uint8Array")
-}
+const BYTES_WANTED: &str = "must be a string, Buffer or Uint8Array";
 
 /// `value` as text, or a `TypeError` naming it.
-pub(crate) fn text(value: Unknown<'_>, name: &str) -> Result<String> {
-    arg(value, &format!("{name} must be a string"))
+pub(crate) fn text(value: Unknown<'_>, name: impl Display) -> Result<String> {
+    arg(value, format_args!("{name} must be a string"))
 }
 
 /// A time zone member (`zone`) of an options object; absent is KST.
 pub(crate) fn zone(options: Option<&Object<'_>>, at: &str) -> Result<TimeZone> {
-    match option::<String>(
-        options,
-        "zone",
-        &format!("{at}: options.zone must be a string"),
-    )? {
+    match option::<String>(options, "zone", Wanted(at, "options.zone must be a string"))? {
         Some(name) => name.parse::<konaplate_crypto::TimeZone>().or_throw(),
         None => Ok(TimeZone::KST),
     }
@@ -131,14 +141,14 @@ pub(crate) fn instant(
     zone: TimeZone,
     at: &str,
 ) -> Result<SystemTime> {
-    let what = format!("{at}: options.{name} must be a Date or a yyyyMMddHHmmssSSS string");
-    match option::<Either<String, JsDate<'_>>>(options, name, &what)? {
+    let what = format_args!("{at}: options.{name} must be a Date or a yyyyMMddHHmmssSSS string");
+    match option::<Either<String, JsDate<'_>>>(options, name, what)? {
         None => Ok(SystemTime::now()),
         Some(Either::A(text)) => DateTime::instant_or_now(Some(&text), zone).or_throw(),
         Some(Either::B(date)) => {
             let ms = date.value_of().or_throw()?;
             if !ms.is_finite() {
-                return Err(type_error(format!(
+                return Err(type_error(format_args!(
                     "{at}: options.{name} is an invalid Date"
                 )));
             }

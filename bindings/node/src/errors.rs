@@ -5,6 +5,8 @@
 //! into its class (`TokenMismatch`, `TypeError`), from the table
 //! [`error_kinds`] gives.
 
+use std::fmt::Display;
+
 use konaplate_crypto::{Category, ErrorKind};
 use napi_derive::napi;
 
@@ -19,8 +21,8 @@ pub(crate) type Result<T> = std::result::Result<T, Error>;
 pub(crate) const INVALID_ARG_TYPE: &str = "ERR_INVALID_ARG_TYPE";
 
 /// A wrong argument: `what` names it and says what it must be.
-pub(crate) fn type_error(what: impl Into<String>) -> Error {
-    napi::Error::new(INVALID_ARG_TYPE.to_owned(), what.into())
+pub(crate) fn type_error(what: impl Display) -> Error {
+    napi::Error::new(INVALID_ARG_TYPE.to_owned(), what.to_string())
 }
 
 /// A crate error as thrown: its code, its message.

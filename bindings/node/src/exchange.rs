@@ -11,7 +11,7 @@ use napi::bindgen_prelude::{
 use napi::{Env, JsValue, Unknown, ValueType};
 use napi_derive::napi;
 
-use crate::args::{HeldBytes, arg, held_body, held_bytes, option, options, text};
+use crate::args::{HeldBytes, Wanted, arg, held_body, held_bytes, option, options, text};
 use crate::errors::{OrThrow, Result, type_error};
 use crate::keys::{keyring, route_table};
 use crate::tokens::{TokenSigner, verify_options, whole};
@@ -25,24 +25,25 @@ const DEFAULT_REPLAY_CAPACITY: usize = 1_000_000;
 /// values, as Node's `IncomingMessage.headers` has), a `Headers` or `Map`
 /// (anything with `entries()`), or an array of `[name, value]` pairs.
 fn header_pairs(value: Unknown<'_>, at: &str) -> Result<Vec<(String, String)>> {
-    let what = format!(
-        "{at}: headers must be an object of strings, a Headers or an array of [name, value] pairs"
+    let what = Wanted(
+        at,
+        "headers must be an object of strings, a Headers or an array of [name, value] pairs",
     );
     if value.is_array().or_throw()? {
-        return arg::<Vec<(String, String)>>(value, &what);
+        return arg::<Vec<(String, String)>>(value, what);
     }
-    let object: Object<'_> = arg(value, &what)?;
+    let object: Object<'_> = arg(value, what)?;
     if let Some(entries) = object.get::<Unknown<'_>>("entries").or_throw()?
         && entries.get_type().or_throw()? == ValueType::Function
     {
-        let entries: Function<'_, (), Unknown<'_>> = arg(entries, &what)?;
-        return iterated(entries.apply(object, ()).or_throw()?, &what);
+        let entries: Function<'_, (), Unknown<'_>> = arg(entries, what)?;
+        return iterated(entries.apply(object, ()).or_throw()?, what);
     }
     let mut pairs = Vec::new();
     for name in Object::keys(&object).or_throw()? {
         let value: Option<Unknown<'_>> = object.get(&name).or_throw()?;
         match value
-            .map(|v| arg::<Either<String, Vec<String>>>(v, &what))
+            .map(|v| arg::<Either<String, Vec<String>>>(v, what))
             .transpose()?
         {
             Some(Either::A(value)) => pairs.push((name, value)),
@@ -56,7 +57,7 @@ fn header_pairs(value: Unknown<'_>, at: &str) -> Result<Vec<(String, String)>> {
 }
 
 /// The `[name, value]` pairs an iterator yields.
-fn iterated(iterator: Unknown<'_>, what: &str) -> Result<Vec<(String, String)>> {
+fn iterated(iterator: Unknown<'_>, what: Wanted<'_>) -> Result<Vec<(String, String)>> {
     let iterator: Object<'_> = arg(iterator, what)?;
     let next: Function<'_, (), Object<'_>> = iterator
         .get("next")
@@ -225,9 +226,9 @@ impl Client {
     ) -> Result<RequestInput> {
         Ok(RequestInput {
             client: self.client.clone(),
-            method: text(method, &format!("{at}: method"))?,
-            path: text(path, &format!("{at}: path"))?,
-            body: held_body(body, &format!("{at}: body"))?,
+            method: text(method, format_args!("{at}: method"))?,
+            path: text(path, format_args!("{at}: path"))?,
+            body: held_body(body, format_args!("{at}: body"))?,
         })
     }
 
@@ -240,13 +241,13 @@ impl Client {
     ) -> Result<ResponseInput> {
         let request: ClassInstance<'_, PreparedRequest> = arg(
             request,
-            &format!("{at}: request must be the PreparedRequest of this client's prepare"),
+            format_args!("{at}: request must be the PreparedRequest of this client's prepare"),
         )?;
         Ok(ResponseInput {
             client: self.client.clone(),
             request: request.request.clone(),
             headers: header_pairs(headers, at)?,
-            body: held_bytes(body, &format!("{at}: body"))?,
+            body: held_bytes(body, format_args!("{at}: body"))?,
         })
     }
 }
@@ -531,34 +532,34 @@ impl Server {
     ) -> Result<AcceptInput> {
         Ok(AcceptInput {
             server: self.server.clone(),
-            method: text(method, &format!("{at}: method"))?,
-            path: text(path, &format!("{at}: path"))?,
+            method: text(method, format_args!("{at}: method"))?,
+            path: text(path, format_args!("{at}: path"))?,
             headers: header_pairs(headers, at)?,
-            body: held_bytes(body, &format!("{at}: body"))?,
+            body: held_bytes(body, format_args!("{at}: body"))?,
         })
     }
 
     fn body(&self, head: Unknown<'_>, body: Unknown<'_>, at: &str) -> Result<BodyInput> {
         let head: ClassInstance<'_, RequestHead> = arg(
             head,
-            &format!("{at}: head must be the RequestHead of this server's checkHead"),
+            format_args!("{at}: head must be the RequestHead of this server's checkHead"),
         )?;
         Ok(BodyInput {
             server: self.server.clone(),
             head: head.head.clone(),
-            body: held_bytes(body, &format!("{at}: body"))?,
+            body: held_bytes(body, format_args!("{at}: body"))?,
         })
     }
 
     fn response(&self, accepted: Unknown<'_>, body: Unknown<'_>, at: &str) -> Result<RespondInput> {
         let accepted: ClassInstance<'_, AcceptedRequest> = arg(
             accepted,
-            &format!("{at}: accepted must be the AcceptedRequest of this server's accept"),
+            format_args!("{at}: accepted must be the AcceptedRequest of this server's accept"),
         )?;
         Ok(RespondInput {
             server: self.server.clone(),
             accepted: accepted.accepted.clone(),
-            body: held_bytes(body, &format!("{at}: body"))?,
+            body: held_bytes(body, format_args!("{at}: body"))?,
         })
     }
 }

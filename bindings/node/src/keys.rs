@@ -9,7 +9,7 @@ use napi::Unknown;
 use napi::bindgen_prelude::{AsyncTask, Buffer, ClassInstance};
 use napi_derive::napi;
 
-use crate::args::{HeldBytes, arg, bytes, held_bytes, option, options, text};
+use crate::args::{HeldBytes, Wanted, arg, bytes, held_bytes, option, options, text};
 use crate::errors::{OrThrow, Result};
 use crate::{Work, buffer, clear_buffer, plain};
 
@@ -23,13 +23,13 @@ pub struct Keyring {
 
 /// `value` as a keyring, or a `TypeError` naming it.
 pub(crate) fn keyring<'a>(value: Unknown<'a>, at: &str) -> Result<ClassInstance<'a, Keyring>> {
-    arg(value, &format!("{at}: keyring must be a Keyring"))
+    arg(value, format_args!("{at}: keyring must be a Keyring"))
 }
 
 /// An optional key id: `undefined` or `null` is none.
 fn optional_key_id(value: Option<Unknown<'_>>, at: &str) -> Result<Option<CryptoKeyId>> {
     let id = match value {
-        Some(value) => arg::<Option<String>>(value, &format!("{at}: keyId must be a string"))?,
+        Some(value) => arg::<Option<String>>(value, format_args!("{at}: keyId must be a string"))?,
         None => None,
     };
     id.as_deref().map(CryptoKeyId::parse).transpose().or_throw()
@@ -72,7 +72,7 @@ impl Keyring {
         let password = option::<String>(
             options.as_ref(),
             "password",
-            &format!("{AT}: options.password must be a string"),
+            format_args!("{AT}: options.password must be a string"),
         )?
         .map(KeyPassword::new);
         let ring = KeyFile::load(&data, password.as_ref())
@@ -104,7 +104,7 @@ impl Keyring {
 impl Keyring {
     /// The sealer of the key `id` names.
     pub(crate) fn sealer(&self, id: Unknown<'_>, at: &str) -> Result<Sealer> {
-        let id = text(id, &format!("{at}: keyId"))?;
+        let id = text(id, format_args!("{at}: keyId"))?;
         let id = CryptoKeyId::parse(&id).or_throw()?;
         self.ring.sealer(&id).or_throw()
     }
@@ -346,8 +346,8 @@ impl RouteTable {
 
 /// `value` as a route table: a `RouteTable` or its JSON text.
 pub(crate) fn route_table(value: Unknown<'_>, at: &str) -> Result<konaplate_crypto::RouteTable> {
-    let what = format!("{at}: routes must be a RouteTable or its JSON text");
-    match arg::<napi::bindgen_prelude::Either<String, ClassInstance<'_, RouteTable>>>(value, &what)?
+    let what = Wanted(at, "routes must be a RouteTable or its JSON text");
+    match arg::<napi::bindgen_prelude::Either<String, ClassInstance<'_, RouteTable>>>(value, what)?
     {
         napi::bindgen_prelude::Either::A(text) => {
             konaplate_crypto::RouteTable::from_json(&text).or_throw()

@@ -1,5 +1,6 @@
 //! `TokenSigner` and `newCorrelationId`.
 
+use std::fmt::Display;
 use std::sync::LazyLock;
 use std::time::Duration;
 
@@ -10,7 +11,7 @@ use napi::Unknown;
 use napi::bindgen_prelude::{Either, Uint8ArraySlice};
 use napi_derive::napi;
 
-use crate::args::{arg, bytes, instant, option, options, text, zone};
+use crate::args::{Wanted, arg, bytes, instant, option, options, text, zone};
 use crate::errors::{OrThrow, Result};
 
 /// Signs and verifies `X-KM-Tran-Token`s with the project secret.
@@ -112,14 +113,17 @@ pub(crate) fn verify_options(
     at: &str,
 ) -> Result<VerifyOptions> {
     let mut verify = VerifyOptions::default();
-    let what = format!("{at}: options.maxSkewSeconds must be a whole number of seconds");
-    if let Some(seconds) = option::<f64>(options, "maxSkewSeconds", &what)? {
-        verify = verify.with_max_skew(Duration::from_secs(whole(seconds, &what)?));
+    let what = Wanted(
+        at,
+        "options.maxSkewSeconds must be a whole number of seconds",
+    );
+    if let Some(seconds) = option::<f64>(options, "maxSkewSeconds", what)? {
+        verify = verify.with_max_skew(Duration::from_secs(whole(seconds, what)?));
     }
     if option::<bool>(
         options,
         "strict",
-        &format!("{at}: options.strict must be a boolean"),
+        format_args!("{at}: options.strict must be a boolean"),
     )? == Some(true)
     {
         verify = verify.with_forms(AcceptedForms::UnpaddedOnly);
@@ -144,7 +148,7 @@ pub fn new_correlation_id(zone: Option<Unknown<'_>>) -> Result<String> {
 }
 
 /// `value` as a whole number from 0 to 2^53, or a `TypeError` saying `what`.
-pub(crate) fn whole(value: f64, what: &str) -> Result<u64> {
+pub(crate) fn whole(value: f64, what: impl Display) -> Result<u64> {
     const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
     if value.fract() != 0.0 || !(0.0..=MAX_SAFE).contains(&value) {
         return Err(crate::errors::type_error(what));
