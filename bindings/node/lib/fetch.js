@@ -4,9 +4,8 @@
 
 const native = require('../native.js');
 const { guarded } = require('./errors.js');
+const { bySize } = require('./size.js');
 
-/** Bodies from this size up are sealed and opened on the libuv pool. */
-const LARGE_BODY = 64 * 1024;
 
 const refuseStreamingBody = guarded(native.refuseStreamingBody);
 
@@ -71,33 +70,28 @@ function konaFetch(client, options = {}) {
       'body' in init || !request || request.body === null
         ? await wholeBody(init.body)
         : Buffer.from(await request.arrayBuffer());
-    const prepared =
-      body.length >= LARGE_BODY
-        ? await client.prepareAsync(method, url.pathname, body)
-        : client.prepare(method, url.pathname, body);
+    const prepared = await bySize(body.length, client, 'prepare', method, url.pathname, body);
+    const sent = prepared.body;
     const headers = new Headers(init.headers ?? request?.headers);
     for (const [name, value] of Object.entries(prepared.headers)) {
       headers.set(name, value);
     }
     // The length is the sent body's, which fetch sets itself.
     headers.delete('content-length');
-    if (prepared.body.length > 0 && !headers.has('content-type')) {
+    if (sent.length > 0 && !headers.has('content-type')) {
       headers.set('content-type', 'application/json');
     }
     const response = await send(url, {
       ...init,
       method,
       headers,
-      body: prepared.body.length > 0 ? prepared.body : undefined,
+      body: sent.length > 0 ? sent : undefined,
     });
     if (!response.ok && !response.headers.has('x-km-correlation-id')) {
       return response;
     }
     const received = Buffer.from(await response.arrayBuffer());
-    const clear =
-      received.length >= LARGE_BODY
-        ? await client.finishAsync(prepared, response.headers, received)
-        : client.finish(prepared, response.headers, received);
+    const clear = await bySize(received.length, client, 'finish', prepared, response.headers, received);
     const answered = new Headers(response.headers);
     // The body is now another one, already decoded by fetch.
     answered.delete('content-length');

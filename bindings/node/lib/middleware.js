@@ -7,9 +7,8 @@ const { STATUS_CODES } = require('node:http');
 
 const native = require('../native.js');
 const { KonaError, convert, guarded } = require('./errors.js');
+const { LARGE_BODY, bySize } = require('./size.js');
 
-/** Bodies from this size up are opened and sealed on the libuv pool. */
-const LARGE_BODY = 64 * 1024;
 
 const refuseTooLarge = guarded(native.refuseTooLarge);
 
@@ -208,9 +207,7 @@ function konaMiddleware(server, options = {}) {
         if (body === null) {
           refuseTooLarge(maxBody);
         }
-        return body.length >= LARGE_BODY
-          ? server.acceptBodyAsync(head, body)
-          : server.acceptBody(head, body);
+        return bySize(body.length, server, 'acceptBody', head, body);
       })
       .then(
         (accepted) => {
