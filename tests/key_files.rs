@@ -225,3 +225,72 @@ fn key_files_are_bounded_and_only_regular_files_are_read() {
     assert_eq!(e.kind(), ErrorKind::Io, "{e}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// `pem` with its base64 re-wrapped at `width` characters a line, ended
+/// by `eol`: what Java's `Base64.getMimeEncoder()` writes at 76 and CRLF.
+fn rewrapped(pem: &str, width: usize, eol: &str) -> String {
+    let lines: Vec<&str> = pem.lines().collect();
+    let (begin, end) = (lines[0], lines[lines.len() - 1]);
+    let base64: String = lines[1..lines.len() - 1].concat();
+    let mut out = format!("{begin}{eol}");
+    for chunk in base64.as_bytes().chunks(width) {
+        out.push_str(std::str::from_utf8(chunk).unwrap());
+        out.push_str(eol);
+    }
+    out.push_str(end);
+    out.push_str(eol);
+    out
+}
+
+/// Issue 18: a PEM whose lines are not 64 characters (Java's MIME encoder
+/// writes 76, with CRLF) is read, and is the same key as the 64-character
+/// file; a block that is not one well-formed PEM still is not.
+#[test]
+fn pem_lines_of_other_lengths_are_read_as_the_same_key() {
+    use konaplate_crypto::{CryptoKeyId, KeySelection, open_envelope, seal_envelope};
+    let id = CryptoKeyId::parse(&"R".repeat(32)).unwrap();
+    let private = std::fs::read_to_string(rsa("client-private-pkcs8.pem")).unwrap();
+    let (jwe, plaintext) = &client_jwes()[0];
+    let server_private = KeyFile::read(&rsa("server-private-pkcs8.pem"), None)
+        .unwrap()
+        .into_keyring_as(Some(id))
+        .unwrap();
+    for (width, eol) in [(76, "\r\n"), (76, "\n"), (1000, "\n"), (40, "\r\n")] {
+        let pem = rewrapped(&private, width, eol);
+        let ring = KeyFile::load(pem.as_bytes(), None)
+            .unwrap()
+            .into_keyring_as(Some(id))
+            .unwrap();
+        let opened = ring.opener(KeySelection::Named(id)).open(jwe).unwrap();
+        assert_eq!(opened.plaintext(), plaintext.as_bytes(), "{width}");
+        // The server's certificate and public key, re-wrapped, seal to the
+        // server's private key.
+        for name in ["server-certificate.pem", "server-public.pem"] {
+            let pem = rewrapped(&std::fs::read_to_string(rsa(name)).unwrap(), width, eol);
+            let ring = KeyFile::load(pem.as_bytes(), None)
+                .unwrap()
+                .into_keyring_as(Some(id))
+                .unwrap();
+            let sealed = seal_envelope(b"{\"a\":1}", &ring.sealer(&id).unwrap()).unwrap();
+            let clear = open_envelope(
+                sealed.as_bytes(),
+                &server_private.opener(KeySelection::Named(id)),
+            )
+            .unwrap();
+            assert_eq!(clear.as_slice(), b"{\"a\":1}", "{name} at {width}");
+        }
+    }
+    let pem = rewrapped(&private, 76, "\r\n");
+    let broken = [
+        pem.replace("END PRIVATE KEY", "END PUBLIC KEY"),
+        pem.replacen('M', "*", 1),
+        pem.replace("-----\r\n", "-----\r\nProc-Type: 4,ENCRYPTED\r\n"),
+        pem.replacen("\r\n", "\r\n-----BEGIN PRIVATE KEY-----\r\n", 1),
+        pem[..pem.len() - 30].to_owned(),
+    ];
+    for pem in broken {
+        let e = KeyFile::load(pem.as_bytes(), None).unwrap_err();
+        assert_eq!(problem(&e), KeyProblem::Malformed, "{pem}");
+        assert!(e.to_string().contains("not a PEM document"), "{e}");
+    }
+}

@@ -65,13 +65,17 @@ pub(crate) fn load_single(bytes: &[u8], password: Option<&KeyPassword>) -> Resul
 }
 
 fn load_pem(bytes: &[u8]) -> Result<SingleKey> {
-    let (label, der) = pem_rfc7468::decode_vec(bytes.trim_ascii()).map_err(|_| {
+    let not_pem = || {
         Error::invalid_key(
             KeyProblem::Malformed,
             "not a PEM document (one block, base64 inside)",
         )
-    })?;
-    let der = Zeroizing::new(der);
+    };
+    let bytes = bytes.trim_ascii();
+    let (label, der) = match pem_rfc7468::decode_vec(bytes) {
+        Ok((label, der)) => (label, Zeroizing::new(der)),
+        Err(_) => decode_other_lines(bytes).ok_or_else(not_pem)?,
+    };
     match label {
         "CERTIFICATE" => RsaPublicKey::from_certificate_der(&der).map(SingleKey::Public),
         "PUBLIC KEY" => RsaPublicKey::from_spki_der(&der).map(SingleKey::Public),
@@ -90,6 +94,33 @@ fn load_pem(bytes: &[u8]) -> Result<SingleKey> {
             ),
         )),
     }
+}
+
+/// A PEM block whose base64 lines are not RFC 7468's 64 characters: Java's
+/// `Base64.getMimeEncoder()` writes 76 with CRLF, and OpenSSL reads any
+/// length (RFC 7468, section 2, lets a parser be that lax). The block is
+/// still one label, matching BEGIN and END lines, and padded standard
+/// base64 with nothing but line breaks and blanks between its characters.
+fn decode_other_lines(pem: &[u8]) -> Option<(&str, Zeroizing<Vec<u8>>)> {
+    use base64::Engine as _;
+
+    let text = core::str::from_utf8(pem).ok()?;
+    let rest = text.strip_prefix("-----BEGIN ")?;
+    let (label, rest) = rest.split_once("-----")?;
+    let end = format!("-----END {label}-----");
+    let body = rest.strip_suffix(end.as_str())?;
+    if label.is_empty() || label.contains(['\r', '\n']) || body.contains('-') {
+        return None;
+    }
+    let base64: Zeroizing<Vec<u8>> = Zeroizing::new(
+        body.bytes()
+            .filter(|b| !matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+            .collect(),
+    );
+    let der = base64::engine::general_purpose::STANDARD
+        .decode(base64.as_slice())
+        .ok()?;
+    Some((label, Zeroizing::new(der)))
 }
 
 fn load_der(der: &[u8], password: Option<&KeyPassword>) -> Result<SingleKey> {
