@@ -1,0 +1,28 @@
+package konaplate.crypto;
+
+import java.util.function.LongConsumer;
+
+/**
+ * A Java object over one native value: {@link #close()} frees it, and so does a {@link
+ * java.lang.ref.Cleaner} once the object is unreachable, as a safety net. Immutable and safe to
+ * share between threads; closing while other threads use it is safe too (they finish, new calls
+ * throw {@link IllegalStateException}).
+ */
+public abstract class NativeObject implements AutoCloseable {
+    final NativeHandle handle;
+
+    NativeObject(long address, LongConsumer free, String what) {
+        this.handle = new NativeHandle(this, address, free, what);
+    }
+
+    /** Frees the native value now (idempotent); later calls throw {@link IllegalStateException}. */
+    @Override
+    public void close() {
+        handle.close();
+    }
+
+    /** Whether this object was closed. */
+    public boolean isClosed() {
+        return handle.isClosed();
+    }
+}
