@@ -351,3 +351,40 @@ pub extern "system" fn Java_konaplate_crypto_Native_serverRespond<'local>(
         )
     })
 }
+
+/// The benchmark's baseline (`bindings/java/bench`): `iterations` whole
+/// exchanges (prepare, accept, respond, finish) on `path`, run by the core
+/// alone with no JVM between the steps; the nanoseconds they took.
+#[unsafe(no_mangle)]
+#[allow(clippy::too_many_arguments)] // One Java call, its parts spread.
+pub extern "system" fn Java_konaplate_crypto_Native_benchExchange<'local>(
+    env: EnvUnowned<'local>,
+    _class: JClass<'local>,
+    client: jlong,
+    server: jlong,
+    path: JByteArray<'local>,
+    body: JByteArray<'local>,
+    answer: JByteArray<'local>,
+    iterations: jint,
+) -> jlong {
+    run(env, |env| {
+        // SAFETY: live handles of these types (`NativeHandle`).
+        let (client, server) = unsafe { (held::<Client>(client)?, held::<Server>(server)?) };
+        let (path, body, answer) = (text(env, &path)?, bytes(env, &body)?, bytes(env, &answer)?);
+        let started = std::time::Instant::now();
+        for _ in 0..iterations {
+            let request = client.prepare("POST", &path, &body, SystemTime::now())?;
+            let accepted = server.accept(
+                "POST",
+                &path,
+                request.header_pairs(),
+                request.body(),
+                SystemTime::now(),
+            )?;
+            let response = server.respond(&accepted, &answer)?;
+            let clear = client.finish(&request, response.header_pairs(), response.body())?;
+            std::hint::black_box(clear);
+        }
+        Ok(jlong::try_from(started.elapsed().as_nanos()).unwrap_or(jlong::MAX))
+    })
+}

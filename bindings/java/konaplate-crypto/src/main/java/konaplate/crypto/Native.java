@@ -86,4 +86,8 @@ final class Native {
     static native byte[] acceptedHeaders(long accepted);
 
     static native byte[] serverRespond(long server, long accepted, byte[] body);
+
+    /** The benchmark's baseline: {@code iterations} exchanges by the core alone, in nanoseconds. */
+    static native long benchExchange(
+            long client, long server, byte[] path, byte[] body, byte[] answer, int iterations);
 }

@@ -43,7 +43,8 @@ import konaplate.crypto.RequestHead;
  * the limit, accepts it (MAC, body opened, replay guard), and hands the handler a request whose
  * body is the clear one, with the {@link AcceptedRequest} as the attribute {@value #REQUEST} and
  * its verified {@code X-KM-*} headers as {@value #HEADERS}. The handler's answer is protected as
- * the route says.
+ * the route says. The {@link AcceptedRequest} is closed once the answer is sent: read from it
+ * during the request, not from work that outlives it.
  *
  * <p>A refusal answers {@code {"code","message"}} with the failure's status (400, 401, 404, 413,
  * 503), and the handler never runs. An answer the route cannot protect is a bare 500 ({@code

@@ -31,7 +31,9 @@ final class Jetty implements AutoCloseable {
     final AtomicInteger handled = new AtomicInteger();
     final AtomicReference<String> seenBody = new AtomicReference<>();
     final AtomicReference<Map<?, ?>> seenHeaders = new AtomicReference<>();
-    final AtomicReference<AcceptedRequest> seenRequest = new AtomicReference<>();
+    /** The accepted request's correlation id and route parameters, read while it is live. */
+    final AtomicReference<String> seenCorrelationId = new AtomicReference<>();
+    final AtomicReference<Map<String, String>> seenParams = new AtomicReference<>();
     private final Server jetty = new Server();
     private final ServerConnector connector = new ServerConnector(jetty);
 
@@ -51,7 +53,9 @@ final class Jetty implements AutoCloseable {
                 String body = new String(req.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
                 seenBody.set(body);
                 seenHeaders.set((Map<?, ?>) req.getAttribute(KonaFilter.HEADERS));
-                seenRequest.set((AcceptedRequest) req.getAttribute(KonaFilter.REQUEST));
+                AcceptedRequest accepted = (AcceptedRequest) req.getAttribute(KonaFilter.REQUEST);
+                seenCorrelationId.set(accepted.correlationId());
+                seenParams.set(accepted.route().params());
                 res.setContentType("application/json");
                 if (req.getRequestURI().endsWith("/pan")) {
                     res.getOutputStream().write(("{\"got\":" + body + "}").getBytes(StandardCharsets.UTF_8));
