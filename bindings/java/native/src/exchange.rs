@@ -1,8 +1,8 @@
 //! `KonaClient` and `KonaServer`: the route-table exchange.
 //!
 //! A call that makes a request or a response hands back, in one `byte[]`,
-//! its headers and body as a wire list (`name, value, ..., body`: the body
-//! last), and where a handle is kept for a later call (the request's, for
+//! its body and headers as a wire list (`body, name, value, ...`: the body
+//! first), and where a handle is kept for a later call (the request's, for
 //! `finish`; the accepted request's, for `respond`), writes it into
 //! `handle_out[0]`: one crossing per step of the exchange.
 
@@ -21,16 +21,17 @@ use crate::call::{
 };
 use crate::wire;
 
-/// Headers and a body in the wire format: the pairs, then the body.
-fn headers_and_body<'a>(
-    pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
+/// A body and its headers in the wire format: the body, then the pairs.
+fn body_and_headers<'a>(
     body: &'a [u8],
+    pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
 ) -> Vec<u8> {
     wire::encode(
-        pairs
-            .into_iter()
-            .flat_map(|(name, value)| [name.as_bytes(), value.as_bytes()])
-            .chain([body]),
+        [body].into_iter().chain(
+            pairs
+                .into_iter()
+                .flat_map(|(name, value)| [name.as_bytes(), value.as_bytes()]),
+        ),
     )
 }
 
@@ -84,8 +85,8 @@ pub extern "system" fn Java_konaplate_crypto_Native_clientNew<'local>(
 
 free!(Java_konaplate_crypto_Native_clientFree, Client);
 
-/// The request for `method` and `path` with `body`, now: its headers and
-/// body as sent; its handle in `handle_out[0]`.
+/// The request for `method` and `path` with `body`, now: its body and
+/// headers as sent; its handle in `handle_out[0]`.
 #[unsafe(no_mangle)]
 pub extern "system" fn Java_konaplate_crypto_Native_clientPrepare<'local>(
     env: EnvUnowned<'local>,
@@ -107,7 +108,7 @@ pub extern "system" fn Java_konaplate_crypto_Native_clientPrepare<'local>(
         )?;
         let sent = out(
             env,
-            &headers_and_body(request.header_pairs(), request.body()),
+            &body_and_headers(request.body(), request.header_pairs()),
         )?;
         hand_out(env, request, &handle_out)?;
         Ok(sent)
@@ -331,7 +332,7 @@ pub extern "system" fn Java_konaplate_crypto_Native_acceptedHeaders<'local>(
 }
 
 /// The response to `accepted`: `body` protected as the route says; its
-/// headers and body as sent.
+/// body and headers as sent.
 #[unsafe(no_mangle)]
 pub extern "system" fn Java_konaplate_crypto_Native_serverRespond<'local>(
     env: EnvUnowned<'local>,
@@ -347,7 +348,7 @@ pub extern "system" fn Java_konaplate_crypto_Native_serverRespond<'local>(
         let response = server.respond(accepted, &clear(env, &body)?)?;
         out(
             env,
-            &headers_and_body(response.header_pairs(), response.body()),
+            &body_and_headers(response.body(), response.header_pairs()),
         )
     })
 }

@@ -178,3 +178,31 @@ pub extern "system" fn Java_konaplate_crypto_Native_routesFromJson<'local>(
 }
 
 free!(Java_konaplate_crypto_Native_routesFree, RouteTable);
+
+/// The benchmark's baseline (`bindings/java/bench`): `doc`'s marked fields
+/// opened `iterations` times by the core alone, under the key `key_id`;
+/// the nanoseconds they took.
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_konaplate_crypto_Native_benchFieldsDecrypt<'local>(
+    env: EnvUnowned<'local>,
+    _class: JClass<'local>,
+    fields: jlong,
+    doc: JByteArray<'local>,
+    keyring: jlong,
+    id: JByteArray<'local>,
+    iterations: jni::sys::jint,
+) -> jlong {
+    run(env, |env| {
+        // SAFETY: `fields` and `keyring` are live handles of these types
+        // (`NativeHandle`).
+        let (fields, ring) = unsafe { (held::<Fields>(fields)?, held::<Keyring>(keyring)?) };
+        let doc = bytes(env, &doc)?;
+        let id = CryptoKeyId::parse(&text(env, &id)?)?;
+        let started = std::time::Instant::now();
+        for _ in 0..iterations {
+            let opener = ring.opener(KeySelection::Named(id));
+            std::hint::black_box(fields.decrypt(&doc, &opener)?);
+        }
+        Ok(jlong::try_from(started.elapsed().as_nanos()).unwrap_or(jlong::MAX))
+    })
+}

@@ -46,6 +46,7 @@ public class FieldsBench {
     DirectDecrypter decrypter;
     JWEHeader header;
     String nimbusSealedKib;
+    byte[] keyId = BenchSupport.utf8(BenchSupport.KEY_B);
 
     @Setup
     public void setUp() throws Exception {
@@ -80,6 +81,25 @@ public class FieldsBench {
     @Benchmark
     public byte[] seedDecryptLibrary() {
         return fields.decrypt(sealedSeed, keys, BenchSupport.KEY_B);
+    }
+
+    static final int BATCH = 1000;
+
+    /** The same decryption by the core alone, no JVM between the calls: the ceiling. */
+    @Benchmark
+    @org.openjdk.jmh.annotations.OperationsPerInvocation(BATCH)
+    public long seedDecryptCore() {
+        long f = fields.handle.acquire();
+        try {
+            long k = keys.handle.acquire();
+            try {
+                return Native.benchFieldsDecrypt(f, sealedSeed, k, keyId, BATCH);
+            } finally {
+                keys.handle.release();
+            }
+        } finally {
+            fields.handle.release();
+        }
     }
 
     @Benchmark

@@ -30,8 +30,7 @@ public final class AcceptedRequest extends NativeObject {
         if (h == null) {
             long accepted = handle.acquire();
             try {
-                List<byte[]> items = Wire.items(Native.acceptedHeaders(accepted));
-                h = Wire.headers(items, 0, items.size());
+                h = new Wire.Reader(Native.acceptedHeaders(accepted)).headers();
             } finally {
                 handle.release();
             }

@@ -1,6 +1,5 @@
 package konaplate.crypto;
 
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -118,9 +117,9 @@ public final class KonaServer extends NativeObject {
         } finally {
             handle.release();
         }
-        List<byte[]> items = Wire.items(sent);
-        return new PreparedResponse(Wire.headers(items, 0, items.size() - 1),
-                items.get(items.size() - 1));
+        Wire.Reader in = new Wire.Reader(sent);
+        byte[] answer = in.bytes();
+        return new PreparedResponse(in.headers(), answer);
     }
 
     @Override

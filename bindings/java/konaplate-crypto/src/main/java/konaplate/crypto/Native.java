@@ -87,6 +87,10 @@ final class Native {
 
     static native byte[] serverRespond(long server, long accepted, byte[] body);
 
+    /** The benchmark's baseline: {@code doc}'s fields opened {@code iterations} times by the core alone. */
+    static native long benchFieldsDecrypt(
+            long fields, byte[] doc, long keyring, byte[] keyId, int iterations);
+
     /** The benchmark's baseline: {@code iterations} exchanges by the core alone, in nanoseconds. */
     static native long benchExchange(
             long client, long server, byte[] path, byte[] body, byte[] answer, int iterations);

@@ -38,9 +38,12 @@ final class NativeLoader {
             if (in == null) {
                 throw new UnsatisfiedLinkError(
                         "konaplate-crypto: this jar has no native library for " + platform
-                                + " (it packs linux-x86-64); build bindings/java/native for this "
-                                + "platform and name the file with -D" + PROPERTY + "=PATH or "
-                                + VARIABLE);
+                                + (platform.equals("linux-x86-64")
+                                        ? " (it was built before the native library was: run cargo "
+                                                + "build --release --target x86_64-unknown-linux-gnu -p "
+                                                + "konaplate-crypto-jni, then mvn install again)"
+                                        : " (it packs linux-x86-64 only)")
+                                + "; or name a copy with -D" + PROPERTY + "=PATH or " + VARIABLE);
             }
             Path dir = Files.createTempDirectory("konaplate-crypto");
             Path file = dir.resolve(LIBRARY);

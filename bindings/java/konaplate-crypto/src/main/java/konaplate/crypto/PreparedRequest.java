@@ -1,6 +1,5 @@
 package konaplate.crypto;
 
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -14,9 +13,9 @@ public final class PreparedRequest extends NativeObject {
 
     PreparedRequest(long address, byte[] sent) {
         super(address, Native::requestFree, "PreparedRequest");
-        List<byte[]> items = Wire.items(sent);
-        this.headers = Wire.headers(items, 0, items.size() - 1);
-        this.body = items.get(items.size() - 1);
+        Wire.Reader in = new Wire.Reader(sent);
+        this.body = in.bytes();
+        this.headers = in.headers();
     }
 
     /** The {@code X-KM-*} headers to send, in order (unmodifiable). */

@@ -1,8 +1,8 @@
 package konaplate.crypto;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,11 +33,11 @@ final class Wire {
 
     /** The list of {@code items}' UTF-8 bytes. */
     static byte[] list(Iterable<String> items) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Builder out = new Builder();
         for (String item : items) {
-            put(out, utf8(item));
+            out.add(utf8(item));
         }
-        return out.toByteArray();
+        return out.build();
     }
 
     /**
@@ -50,24 +50,24 @@ final class Wire {
      */
     static byte[] pairs(Map<String, ?> headers) {
         Objects.requireNonNull(headers, "headers is null");
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Builder out = new Builder();
         for (Map.Entry<String, ?> header : headers.entrySet()) {
             String name = Objects.requireNonNull(header.getKey(), "a header name is null");
             Object value = header.getValue();
             if (value instanceof String one) {
-                pair(out, name, one);
+                out.pair(name, one);
             } else if (value instanceof Iterable<?> many) {
                 for (Object each : many) {
                     if (!(each instanceof String one)) {
                         throw notText(name, each);
                     }
-                    pair(out, name, one);
+                    out.pair(name, one);
                 }
             } else {
                 throw notText(name, value);
             }
         }
-        return out.toByteArray();
+        return out.build();
     }
 
     private static RuntimeException notText(String name, Object value) {
@@ -79,51 +79,92 @@ final class Wire {
                         + ", not a String or a list of Strings");
     }
 
-    private static void pair(ByteArrayOutputStream out, String name, String value) {
-        put(out, utf8(name));
-        put(out, utf8(value));
-    }
+    /**
+     * A list being written: the items' bytes kept, then copied once into an array of the exact
+     * size (no synchronised stream, no regrowth).
+     */
+    private static final class Builder {
+        private final List<byte[]> items = new ArrayList<>(16);
+        private int size;
 
-    private static void put(ByteArrayOutputStream out, byte[] item) {
-        int n = item.length;
-        out.write(n >>> 24);
-        out.write(n >>> 16);
-        out.write(n >>> 8);
-        out.write(n);
-        out.write(item, 0, n);
-    }
-
-    /** The items of a list. */
-    static List<byte[]> items(byte[] list) {
-        List<byte[]> items = new ArrayList<>();
-        int at = 0;
-        while (at < list.length) {
-            int n = ((list[at] & 0xff) << 24) | ((list[at + 1] & 0xff) << 16)
-                    | ((list[at + 2] & 0xff) << 8) | (list[at + 3] & 0xff);
-            at += 4;
-            byte[] item = new byte[n];
-            System.arraycopy(list, at, item, 0, n);
+        void add(byte[] item) {
             items.add(item);
-            at += n;
+            size += 4 + item.length;
         }
-        return items;
+
+        void pair(String name, String value) {
+            add(utf8(name));
+            add(utf8(value));
+        }
+
+        byte[] build() {
+            byte[] out = new byte[size];
+            int at = 0;
+            for (byte[] item : items) {
+                int n = item.length;
+                out[at] = (byte) (n >>> 24);
+                out[at + 1] = (byte) (n >>> 16);
+                out[at + 2] = (byte) (n >>> 8);
+                out[at + 3] = (byte) n;
+                System.arraycopy(item, 0, out, at + 4, n);
+                at += 4 + n;
+            }
+            return out;
+        }
     }
 
     /** The items of a list, as text. */
     static List<String> strings(byte[] list) {
         List<String> out = new ArrayList<>();
-        for (byte[] item : items(list)) {
-            out.add(text(item));
+        for (Reader in = new Reader(list); in.more(); ) {
+            out.add(in.text());
         }
         return out;
     }
 
-    /** Header pairs from {@code items} (from {@code from} on), as an unmodifiable ordered map. */
-    static Map<String, String> headers(List<byte[]> items, int from, int to) {
-        Map<String, String> headers = new LinkedHashMap<>();
-        for (int i = from; i + 1 < to; i += 2) {
-            headers.put(text(items.get(i)), text(items.get(i + 1)));
+    /** Reads a list in place, item by item. */
+    static final class Reader {
+        private final byte[] list;
+        private int at;
+
+        Reader(byte[] list) {
+            this.list = list;
         }
-        return Collections.unmodifiableMap(headers);
+
+        boolean more() {
+            return at < list.length;
+        }
+
+        private int length() {
+            int n = ((list[at] & 0xff) << 24) | ((list[at + 1] & 0xff) << 16)
+                    | ((list[at + 2] & 0xff) << 8) | (list[at + 3] & 0xff);
+            at += 4;
+            return n;
+        }
+
+        /** The next item's bytes. */
+        byte[] bytes() {
+            int n = length();
+            byte[] item = Arrays.copyOfRange(list, at, at + n);
+            at += n;
+            return item;
+        }
+
+        /** The next item, as text. */
+        String text() {
+            int n = length();
+            String item = new String(list, at, n, StandardCharsets.UTF_8);
+            at += n;
+            return item;
+        }
+
+        /** The rest of the list as header pairs: an unmodifiable ordered map. */
+        Map<String, String> headers() {
+            Map<String, String> headers = new LinkedHashMap<>();
+            while (more()) {
+                headers.put(text(), text());
+            }
+            return Collections.unmodifiableMap(headers);
+        }
     }
 }

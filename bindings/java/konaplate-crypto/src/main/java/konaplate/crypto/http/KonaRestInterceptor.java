@@ -53,11 +53,13 @@ public final class KonaRestInterceptor implements ClientHttpRequestInterceptor {
             if (!Hook.fromPlatform(response.getStatusCode().value(), received)) {
                 return response;
             }
-            byte[] answer;
+            byte[] clear;
             try (InputStream in = response.getBody()) {
-                answer = in.readAllBytes();
+                clear = client.finish(prepared, received, in.readAllBytes());
+            } catch (RuntimeException | IOException e) {
+                response.close();
+                throw e;
             }
-            byte[] clear = client.finish(prepared, received, answer);
             HttpHeaders opened = new HttpHeaders();
             received.forEach((name, values) -> {
                 if (!Hook.STALE.contains(name.toLowerCase(java.util.Locale.ROOT))) {
