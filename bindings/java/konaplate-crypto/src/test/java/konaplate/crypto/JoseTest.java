@@ -188,6 +188,39 @@ class JoseTest {
     }
 
     @Test
+    void everyKeyFormatLoads() throws Exception {
+        char[] password = "test password".toCharArray();
+        // Public: each seals to the server's key, which Nimbus opens.
+        PrivateKey serverKey = privateKey(text(vectorFile("rsa/server-private-pkcs8.pem")));
+        for (String name : List.of("server-certificate.pem", "server-certificate.der", "server-public.pem")) {
+            try (Keyring ring = Keyring.load(vectorFile("rsa/" + name), null, RSA_KEY)) {
+                String jwe = (String) JSONObjectUtils.parse(text(Envelope.seal(utf8("{}"), ring, RSA_KEY))).get("encData");
+                JWEObject sealed = JWEObject.parse(jwe);
+                sealed.decrypt(new RSADecrypter(serverKey));
+                assertEquals("{}", sealed.getPayload().toString(), name);
+            }
+        }
+        // Private, and the key sets: each opens joserfc's first JWE to the client key.
+        Map<String, Object> first = list(vectors("jwe-rsa.json"), "open").get(0);
+        byte[] envelope = utf8("{\"encData\":\"" + first.get("jwe") + "\"}");
+        for (String name : List.of("client-private-pkcs8.pem", "client-private-pkcs8.der",
+                "client-private-pkcs1.pem", "client-legacy.p12", "client-pbes2.p12")) {
+            char[] pass = name.endsWith(".p12") ? password : null;
+            try (Keyring ring = Keyring.load(vectorFile("rsa/" + name), pass, RSA_KEY)) {
+                assertEquals(first.get("plaintext"), text(Envelope.open(envelope, ring, RSA_KEY)), name);
+            }
+        }
+        try (Keyring ring = Keyring.load(vectorFile("rsa/keyring.json"))) {
+            assertTrue(ring.keyIds().contains(RSA_KEY), ring.toString());
+        }
+        // A password-protected PKCS#8 PEM is refused with what to do instead.
+        KonaException e = assertThrows(KonaException.class,
+                () -> Keyring.load(vectorFile("rsa/client-private-encrypted.pem"), null, RSA_KEY));
+        assertEquals(ErrorKind.INVALID_KEY, e.kind());
+        assertTrue(e.getMessage().contains("PKCS#12"), e.getMessage());
+    }
+
+    @Test
     void theCommittedJoserfcVectorsOpen() throws Exception {
         Map<String, Object> rsa = vectors("jwe-rsa.json");
         try (Keyring client = Keyring.load(vectorFile("rsa/client-private-pkcs8.pem"), null, RSA_KEY)) {
