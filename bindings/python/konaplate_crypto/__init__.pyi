@@ -202,6 +202,12 @@ class AcceptedRequest:
     @property
     def correlation_id(self) -> str: ...
     @property
+    def headers(self) -> list[tuple[str, str]]:
+        """The verified ``X-KM-*`` headers."""
+    @property
+    def route(self) -> tuple[str, str]:
+        """The route that matched: ``(method, template)``."""
+    @property
     def params(self) -> dict[str, str]: ...
 
 @final
@@ -224,6 +230,8 @@ class Server:
         routes: str,
         max_skew: int = 300,
         replay_guard: Optional[int] = None,
+        strict: bool = False,
+        exact_tran_time: bool = False,
     ) -> Server: ...
     def accept(self, method: str, path: str, headers: _Headers, body: bytes) -> AcceptedRequest:
         """Verifies a request and opens its body as its route says."""

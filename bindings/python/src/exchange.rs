@@ -4,7 +4,8 @@
 use std::time::{Duration, SystemTime};
 
 use konaplate_crypto::{
-    AccessKey, AspId, CryptoKeyId, ReplayGuard, RouteTable, SharedKeyring, VerifyOptions,
+    AcceptedForms, AccessKey, AspId, CryptoKeyId, ReplayGuard, RouteTable, SharedKeyring,
+    VerifyOptions,
 };
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
@@ -141,7 +142,10 @@ impl PreparedRequest {
 /// A server's side of the exchange: `accept` verifies a request and opens
 /// its body; `respond` protects the answer. `max_skew` is the token time
 /// window in seconds; `replay_guard`, a number of requests, refuses a
-/// request seen before within the window. Thread-safe.
+/// request seen before within the window; `strict` refuses the padded
+/// 67-character token; `exact_tran_time` requires `X-KM-Tran-Time` to be
+/// the token's time exactly (by default it may be one second later, as the
+/// platform's own clients stamp it). Thread-safe.
 #[pyclass(frozen, module = "konaplate_crypto")]
 pub(crate) struct Server {
     server: konaplate_crypto::Server,
@@ -150,21 +154,30 @@ pub(crate) struct Server {
 #[pymethods]
 impl Server {
     #[new]
-    #[pyo3(signature = (signer, keyring, routes, max_skew=300, replay_guard=None))]
+    #[pyo3(signature = (signer, keyring, routes, max_skew=300, replay_guard=None, strict=false, exact_tran_time=false))]
     fn new(
         signer: &TokenSigner,
         keyring: &Keyring,
         routes: &str,
         max_skew: u64,
         replay_guard: Option<usize>,
+        strict: bool,
+        exact_tran_time: bool,
     ) -> PyResult<Server> {
         let window = Duration::from_secs(max_skew);
+        let mut options = VerifyOptions::default().with_max_skew(window);
+        if strict {
+            options = options.with_forms(AcceptedForms::UnpaddedOnly);
+        }
+        if exact_tran_time {
+            options = options.with_exact_tran_time();
+        }
         let mut server = konaplate_crypto::Server::new(
             signer.signer.clone(),
             SharedKeyring::new(keyring.ring.clone()),
             RouteTable::from_json(routes).or_raise()?,
         )
-        .with_verify_options(VerifyOptions::default().with_max_skew(window));
+        .with_verify_options(options);
         if let Some(capacity) = replay_guard {
             server = server.with_replay_guard(ReplayGuard::new(capacity, window).or_raise()?);
         }
@@ -242,6 +255,24 @@ impl AcceptedRequest {
     #[getter]
     fn correlation_id(&self) -> String {
         self.accepted.headers().correlation_id().to_string()
+    }
+
+    /// The verified `X-KM-*` headers, as `(name, value)` pairs.
+    #[getter]
+    fn headers(&self) -> Vec<(String, String)> {
+        self.accepted
+            .headers()
+            .iter()
+            .map(|(name, value)| (name.as_str().to_owned(), value.to_owned()))
+            .collect()
+    }
+
+    /// The route that matched, as `(method, template)`: `("POST",
+    /// "/api/v1/cards/{cardId}/pan")`.
+    #[getter]
+    fn route(&self) -> (String, String) {
+        let route = self.accepted.route().route();
+        (route.method().to_owned(), route.template().to_owned())
     }
 
     /// The route template's parameters (`{cardId}`) by name.

@@ -1,0 +1,52 @@
+"""What the HTTP integrations share: the target a route is found by, which
+answers are the platform's, and the refusal shape servers answer with."""
+
+from __future__ import annotations
+
+import json
+from typing import Iterable, Optional, Tuple
+from urllib.parse import urlsplit
+
+from . import Error
+
+LARGE_BODY = 64 * 1024
+"""Bodies from this size up are processed off the event loop (the GIL is
+released for them already; an async server should not wait either)."""
+
+STALE = frozenset({"content-length", "content-encoding", "transfer-encoding"})
+"""Headers of a received answer that no longer hold once its body is the
+clear one."""
+
+INTERNAL = "the server cannot process this request"
+"""What a server says of a fault of its own: no more than this."""
+
+
+def target(url: str) -> str:
+    """The path and query of ``url`` as sent (not decoded): what a route is
+    found by."""
+    parts = urlsplit(url)
+    path = parts.path or "/"
+    return f"{path}?{parts.query}" if parts.query else path
+
+
+def from_platform(status: int, names: Iterable[str]) -> bool:
+    """Whether an answer is the platform's, to check and open: a success,
+    or any answer carrying ``X-KM-Correlation-Id`` (a refusal of its own).
+    Anything else (a proxy's 502) is handed back as received."""
+    if 200 <= status < 300:
+        return True
+    return any(name.lower() == "x-km-correlation-id" for name in names)
+
+
+def refusal(error: Optional[BaseException]) -> Tuple[int, bytes]:
+    """The status and ``{"code","message"}`` body a server answers
+    ``error`` with, as the Rust layer does: a fault of the server's own
+    set-up (500) says no more than a generic message, and anything that is
+    no error of the library is a bare 500 ``internal_error``."""
+    if isinstance(error, Error):
+        status = int(getattr(error, "http_status", 500))
+        code = str(getattr(error, "code", "internal_error"))
+        message = INTERNAL if status == 500 else str(error)
+    else:
+        status, code, message = 500, "internal_error", INTERNAL
+    return status, json.dumps({"code": code, "message": message}, ensure_ascii=False).encode()
