@@ -4,10 +4,12 @@ answers are the platform's, and the refusal shape servers answer with."""
 from __future__ import annotations
 
 import json
-from typing import Iterable, Optional, Tuple
+from typing import Generic, Iterable, Optional, Tuple, TypeVar
 from urllib.parse import urlsplit
 
-from . import Error
+from . import Error, Server, TooLarge
+
+AppT = TypeVar("AppT")
 
 LARGE_BODY = 64 * 1024
 """Bodies from this size up are processed off the event loop (the GIL is
@@ -50,3 +52,18 @@ def refusal(error: Optional[BaseException]) -> Tuple[int, bytes]:
     else:
         status, code, message = 500, "internal_error", INTERNAL
     return status, json.dumps({"code": code, "message": message}, ensure_ascii=False).encode()
+
+
+class Middleware(Generic[AppT]):
+    """What the ASGI and WSGI middleware share: the app, the server and the
+    body limit."""
+
+    def __init__(self, app: AppT, server: Server, max_body: int = 1 << 20) -> None:
+        if max_body < 0:
+            raise ValueError(f"max_body is negative: {max_body}")
+        self.app = app
+        self.server = server
+        self.max_body = max_body
+
+    def too_large(self) -> TooLarge:
+        return TooLarge(f"the request body is over the server's limit of {self.max_body} bytes")

@@ -19,7 +19,7 @@ import asyncio
 from typing import Any, Awaitable, Callable, Dict, List, MutableMapping, Optional, Tuple
 
 from . import _hooks
-from . import AcceptedRequest, Error, Server, TooLarge
+from . import AcceptedRequest, Error
 
 __all__ = ["KonaMiddleware"]
 
@@ -38,17 +38,10 @@ async def _off_loop(size: int, work: Callable[[], Any]) -> Any:
     return work()
 
 
-class KonaMiddleware:
+class KonaMiddleware(_hooks.Middleware[App]):
     """ASGI middleware over a :class:`konaplate_crypto.Server`: reads the
     body to ``max_body`` bytes (413 ``too_large`` past it, before reading
     when ``Content-Length`` says so), accepts it, and protects the answer."""
-
-    def __init__(self, app: App, server: Server, max_body: int = 1 << 20) -> None:
-        if max_body < 0:
-            raise ValueError(f"max_body is negative: {max_body}")
-        self.app = app
-        self.server = server
-        self.max_body = max_body
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -57,11 +50,11 @@ class KonaMiddleware:
         headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]]
         declared = next((v for k, v in headers if k.lower() == "content-length"), None)
         if declared is not None and declared.strip().isdigit() and int(declared) > self.max_body:
-            await _answer(send, *_hooks.refusal(self._too_large()))
+            await _answer(send, *_hooks.refusal(self.too_large()))
             return
         body = await self._read(receive)
         if body is None:
-            await _answer(send, *_hooks.refusal(self._too_large()))
+            await _answer(send, *_hooks.refusal(self.too_large()))
             return
         path = scope.get("raw_path") or scope["path"].encode("utf-8")
         target = path.decode("latin-1")
@@ -82,9 +75,6 @@ class KonaMiddleware:
             "correlation_id": accepted.correlation_id,
         }
         await self._run(scope, accepted, send)
-
-    def _too_large(self) -> TooLarge:
-        return TooLarge(f"the request body is over the server's limit of {self.max_body} bytes")
 
     async def _read(self, receive: Receive) -> Optional[bytes]:
         """The whole body, or None past the limit (reading stops there)."""

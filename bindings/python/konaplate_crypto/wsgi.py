@@ -20,7 +20,7 @@ from http import HTTPStatus
 from typing import Any, Callable, Dict, Iterable, List, Optional, Tuple
 
 from . import _hooks
-from . import AcceptedRequest, Error, Server, TooLarge
+from . import AcceptedRequest, Error
 
 __all__ = ["KonaMiddleware"]
 
@@ -36,17 +36,10 @@ def _status(code: int) -> str:
         return str(code)
 
 
-class KonaMiddleware:
+class KonaMiddleware(_hooks.Middleware[App]):
     """WSGI middleware over a :class:`konaplate_crypto.Server`: reads the
     body to ``max_body`` bytes (413 ``too_large`` past it, before reading
     when ``Content-Length`` says so), accepts it, and protects the answer."""
-
-    def __init__(self, app: App, server: Server, max_body: int = 1 << 20) -> None:
-        if max_body < 0:
-            raise ValueError(f"max_body is negative: {max_body}")
-        self.app = app
-        self.server = server
-        self.max_body = max_body
 
     def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
         headers = [
@@ -59,10 +52,10 @@ class KonaMiddleware:
                 headers.append((name, environ[key]))
         declared = environ.get("CONTENT_LENGTH") or ""
         if declared.strip().isdigit() and int(declared) > self.max_body:
-            return _answer(start_response, *_hooks.refusal(self._too_large()))
+            return _answer(start_response, *_hooks.refusal(self.too_large()))
         body = self._read(environ["wsgi.input"], int(declared) if declared.strip().isdigit() else None)
         if body is None:
-            return _answer(start_response, *_hooks.refusal(self._too_large()))
+            return _answer(start_response, *_hooks.refusal(self.too_large()))
         target = environ.get("RAW_URI") or environ.get("REQUEST_URI")
         if not target:
             target = (environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")) or "/"
@@ -73,9 +66,6 @@ class KonaMiddleware:
         except Error as e:
             return _answer(start_response, *_hooks.refusal(e))
         return self._run(environ, accepted, start_response)
-
-    def _too_large(self) -> TooLarge:
-        return TooLarge(f"the request body is over the server's limit of {self.max_body} bytes")
 
     def _read(self, stream: Any, declared: Optional[int]) -> Optional[bytes]:
         """The whole body, or None past the limit (reading stops there)."""

@@ -129,3 +129,26 @@ def test_encryption_refuses_a_document_decryption_would_refuse(keyring):
     sent = fields.encrypt(doc(90_000), keyring, KEY_B)
     assert len(sent) <= 16 << 20
     assert fields.decrypt(sent, keyring, KEY_B) == doc(90_000)
+
+
+def test_tran_time_may_be_the_next_second_unless_exact(signer, keyring, client):
+    """A public client reads its clock once for the token and again for
+    X-KM-Tran-Time: one second later is accepted by default, refused with
+    exact_tran_time; strict refuses the padded token."""
+    import datetime as dt
+
+    request = client.prepare("POST", CANCEL, SEED_REQUEST)
+    headers = dict(request.headers)
+    token_second = headers["X-KM-Tran-Token"][5:19]
+    later = (dt.datetime.strptime(token_second, "%Y%m%d%H%M%S") + dt.timedelta(seconds=1)).strftime("%Y%m%d%H%M%S")
+    headers["X-KM-Tran-Time"] = later
+    km.Server(signer, keyring, ROUTES).accept("POST", CANCEL, headers, request.body)
+    with pytest.raises(km.InvalidHeader) as e:
+        km.Server(signer, keyring, ROUTES, exact_tran_time=True).accept("POST", CANCEL, headers, request.body)
+    assert "X-KM-Tran-Time" in str(e.value)
+    padded = dict(request.headers)
+    padded["X-KM-Tran-Token"] = signer.sign(request.body, padded=True)
+    padded["X-KM-Tran-Time"] = padded["X-KM-Tran-Token"][5:19]
+    km.Server(signer, keyring, ROUTES).accept("POST", CANCEL, padded, request.body)
+    with pytest.raises(km.PaddedTokenRefused):
+        km.Server(signer, keyring, ROUTES, strict=True).accept("POST", CANCEL, padded, request.body)
