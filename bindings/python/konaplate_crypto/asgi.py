@@ -74,7 +74,7 @@ class KonaMiddleware(_hooks.Middleware[App]):
             "params": accepted.params,
             "correlation_id": accepted.correlation_id,
         }
-        await self._run(scope, accepted, send)
+        await self._run(scope, accepted, receive, send)
 
     async def _read(self, receive: Receive) -> Optional[bytes]:
         """The whole body, or None past the limit (reading stops there)."""
@@ -93,14 +93,16 @@ class KonaMiddleware(_hooks.Middleware[App]):
                 break
         return b"".join(chunks)
 
-    async def _run(self, scope: Scope, accepted: AcceptedRequest, send: Send) -> None:
+    async def _run(self, scope: Scope, accepted: AcceptedRequest, upstream: Receive, send: Send) -> None:
         clear = accepted.body
         delivered = False
 
         async def receive() -> Message:
             nonlocal delivered
             if delivered:
-                return {"type": "http.disconnect"}
+                # The body is spent; what comes next is the client's own
+                # (its disconnect), which an app may wait for.
+                return await upstream()
             delivered = True
             return {"type": "http.request", "body": clear, "more_body": False}
 

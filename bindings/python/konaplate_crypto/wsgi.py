@@ -95,15 +95,16 @@ class KonaMiddleware(_hooks.Middleware[App]):
             "correlation_id": accepted.correlation_id,
         }
         started: List[Tuple[str, List[Tuple[str, str]]]] = []
+        written: List[bytes] = []
 
         def held(status: str, headers: List[Tuple[str, str]], exc_info: Any = None) -> Callable[[bytes], None]:
             started[:] = [(status, list(headers))]
-            return lambda _data: None  # the legacy write(): nothing is written unprotected
+            return written.append  # the legacy write(): held too, sealed with the rest
 
         try:
             result = self.app(environ, held)
             try:
-                answer = b"".join(result)
+                answer = b"".join(written) + b"".join(result)
             finally:
                 close = getattr(result, "close", None)
                 if close is not None:
