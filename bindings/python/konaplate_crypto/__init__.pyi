@@ -192,6 +192,10 @@ class Client:
         """The clear body of the response to ``request``."""
 
 @final
+class RequestHead:
+    """A request whose head passed ``Server.check_head``, waiting for its body."""
+
+@final
 class AcceptedRequest:
     """A verified request."""
 
@@ -235,5 +239,9 @@ class Server:
     ) -> Server: ...
     def accept(self, method: str, path: str, headers: _Headers, body: bytes) -> AcceptedRequest:
         """Verifies a request and opens its body as its route says."""
+    def check_head(self, method: str, path: str, headers: _Headers) -> RequestHead:
+        """Checks all of a request that needs no body (route, headers, token time, key)."""
+    def accept_body(self, head: RequestHead, body: bytes) -> AcceptedRequest:
+        """Finishes accepting a request whose head passed ``check_head``."""
     def respond(self, accepted: AcceptedRequest, body: bytes) -> PreparedResponse:
         """The response to ``accepted``, its body protected as the route says."""

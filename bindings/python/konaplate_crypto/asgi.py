@@ -39,15 +39,28 @@ async def _off_loop(size: int, work: Callable[[], Any]) -> Any:
 
 
 class KonaMiddleware(_hooks.Middleware[App]):
-    """ASGI middleware over a :class:`konaplate_crypto.Server`: reads the
-    body to ``max_body`` bytes (413 ``too_large`` past it, before reading
-    when ``Content-Length`` says so), accepts it, and protects the answer."""
+    """ASGI middleware over a :class:`konaplate_crypto.Server`: checks the
+    head (route, headers, token time, key) before reading the body, reads
+    the body to ``max_body`` bytes (413 ``too_large`` past it, before
+    reading when ``Content-Length`` says so), accepts it, and protects the
+    answer."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]]
+        path = scope.get("raw_path") or scope["path"].encode("utf-8")
+        target = path.decode("latin-1")
+        if scope.get("query_string"):
+            target += "?" + scope["query_string"].decode("latin-1")
+        try:
+            # Everything that needs no body first: a bad head is refused
+            # before a byte of the body is read.
+            head = self.server.check_head(scope["method"], target, headers)
+        except Error as e:
+            await _answer(send, *_hooks.refusal(e))
+            return
         declared = next((v for k, v in headers if k.lower() == "content-length"), None)
         if declared is not None and declared.strip().isdigit() and int(declared) > self.max_body:
             await _answer(send, *_hooks.refusal(self.too_large()))
@@ -56,13 +69,9 @@ class KonaMiddleware(_hooks.Middleware[App]):
         if body is None:
             await _answer(send, *_hooks.refusal(self.too_large()))
             return
-        path = scope.get("raw_path") or scope["path"].encode("utf-8")
-        target = path.decode("latin-1")
-        if scope.get("query_string"):
-            target += "?" + scope["query_string"].decode("latin-1")
         try:
             accepted: AcceptedRequest = await _off_loop(
-                len(body), lambda: self.server.accept(scope["method"], target, headers, body)
+                len(body), lambda: self.server.accept_body(head, body)
             )
         except Error as e:
             await _answer(send, *_hooks.refusal(e))

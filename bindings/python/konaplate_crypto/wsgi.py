@@ -37,9 +37,11 @@ def _status(code: int) -> str:
 
 
 class KonaMiddleware(_hooks.Middleware[App]):
-    """WSGI middleware over a :class:`konaplate_crypto.Server`: reads the
-    body to ``max_body`` bytes (413 ``too_large`` past it, before reading
-    when ``Content-Length`` says so), accepts it, and protects the answer."""
+    """WSGI middleware over a :class:`konaplate_crypto.Server`: checks the
+    head (route, headers, token time, key) before reading the body, reads
+    the body to ``max_body`` bytes (413 ``too_large`` past it, before
+    reading when ``Content-Length`` says so), accepts it, and protects the
+    answer."""
 
     def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
         headers = [
@@ -50,19 +52,25 @@ class KonaMiddleware(_hooks.Middleware[App]):
         for key, name in (("CONTENT_TYPE", "Content-Type"), ("CONTENT_LENGTH", "Content-Length")):
             if environ.get(key):
                 headers.append((name, environ[key]))
-        declared = environ.get("CONTENT_LENGTH") or ""
-        if declared.strip().isdigit() and int(declared) > self.max_body:
-            return _answer(start_response, *_hooks.refusal(self.too_large()))
-        body = self._read(environ["wsgi.input"], int(declared) if declared.strip().isdigit() else None)
-        if body is None:
-            return _answer(start_response, *_hooks.refusal(self.too_large()))
         target = environ.get("RAW_URI") or environ.get("REQUEST_URI")
         if not target:
             target = (environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")) or "/"
             if environ.get("QUERY_STRING"):
                 target += "?" + environ["QUERY_STRING"]
         try:
-            accepted = self.server.accept(environ["REQUEST_METHOD"], target, headers, body)
+            # Everything that needs no body first: a bad head is refused
+            # before a byte of the body is read.
+            head = self.server.check_head(environ["REQUEST_METHOD"], target, headers)
+        except Error as e:
+            return _answer(start_response, *_hooks.refusal(e))
+        declared = environ.get("CONTENT_LENGTH") or ""
+        if declared.strip().isdigit() and int(declared) > self.max_body:
+            return _answer(start_response, *_hooks.refusal(self.too_large()))
+        body = self._read(environ["wsgi.input"], int(declared) if declared.strip().isdigit() else None)
+        if body is None:
+            return _answer(start_response, *_hooks.refusal(self.too_large()))
+        try:
+            accepted = self.server.accept_body(head, body)
         except Error as e:
             return _answer(start_response, *_hooks.refusal(e))
         return self._run(environ, accepted, start_response)

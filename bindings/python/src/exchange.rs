@@ -195,18 +195,45 @@ impl Server {
         body: &[u8],
     ) -> PyResult<AcceptedRequest> {
         let headers = header_pairs(headers)?;
-        let mut accepted = run(py, body.len(), || {
+        let accepted = run(py, body.len(), || {
             self.server
                 .accept(method, path, borrowed(&headers), body, SystemTime::now())
         })
         .or_raise()?;
-        // One `bytes` for the clear body, made here; the library's copy is
-        // wiped at once rather than kept beside it.
-        let clear = clear_bytes(py, accepted.take_body()).unbind();
-        Ok(AcceptedRequest {
-            accepted,
-            body: clear,
+        Ok(AcceptedRequest::new(py, accepted))
+    }
+
+    /// Checks everything of a request that needs no body (route, every
+    /// `X-KM-*` header, the token's time, the key), so that a front end
+    /// refuses it before reading the body; `accept_body` finishes.
+    fn check_head(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &Bound<'_, PyAny>,
+    ) -> PyResult<RequestHead> {
+        let headers = header_pairs(headers)?;
+        let head = self
+            .server
+            .check_head(method, path, borrowed(&headers), SystemTime::now())
+            .or_raise()?;
+        Ok(RequestHead { head })
+    }
+
+    /// Finishes accepting a request whose head passed `check_head`: the
+    /// token's MAC over `body`, the body opened, the replay guard.
+    fn accept_body(
+        &self,
+        py: Python<'_>,
+        head: &RequestHead,
+        body: &[u8],
+    ) -> PyResult<AcceptedRequest> {
+        let accepted = run(py, body.len(), || {
+            self.server
+                .accept_body(head.head.clone(), body, SystemTime::now())
         })
+        .or_raise()?;
+        Ok(AcceptedRequest::new(py, accepted))
     }
 
     /// The response to `accepted`: `body` protected as the route says,
@@ -224,6 +251,21 @@ impl Server {
         let headers = owned(response.header_pairs());
         let body = PyBytes::new(py, response.body()).unbind();
         Ok(PreparedResponse { headers, body })
+    }
+}
+
+/// A request whose head passed `Server.check_head`, waiting for its body.
+#[pyclass(frozen, module = "konaplate_crypto")]
+pub(crate) struct RequestHead {
+    head: konaplate_crypto::RequestHead,
+}
+
+impl AcceptedRequest {
+    /// One `bytes` for the clear body, made here; the library's copy is
+    /// wiped at once rather than kept beside it.
+    fn new(py: Python<'_>, mut accepted: konaplate_crypto::AcceptedRequest) -> AcceptedRequest {
+        let body = clear_bytes(py, accepted.take_body()).unbind();
+        AcceptedRequest { accepted, body }
     }
 }
 

@@ -49,6 +49,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<exchange::Client>()?;
     m.add_class::<exchange::PreparedRequest>()?;
     m.add_class::<exchange::Server>()?;
+    m.add_class::<exchange::RequestHead>()?;
     m.add_class::<exchange::AcceptedRequest>()?;
     m.add_class::<exchange::PreparedResponse>()?;
     Ok(())

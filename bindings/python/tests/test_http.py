@@ -381,3 +381,49 @@ def test_the_core_module_imports_without_the_extras():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split("\n")[:2] == ["no httpx", "no requests"]
+
+
+def test_a_bad_head_is_refused_before_the_body_is_read(kona_server, client):
+    """Neither middleware reads a byte of the body of a request whose head
+    fails; a good head's body is read and accepted."""
+    request = client.prepare("POST", CANCEL, SEED_REQUEST)
+    good = [(k, v) for k, v in request.headers]
+    bad = [(k, v) for k, v in good if k != "X-KM-Tran-Token"]
+
+    def asgi(headers):
+        reads, sent = [], []
+
+        async def receive():
+            reads.append(1)
+            return {"type": "http.request", "body": request.body, "more_body": False}
+
+        async def send(message):
+            sent.append(message)
+
+        scope = {"type": "http", "method": "POST", "path": CANCEL, "raw_path": CANCEL.encode(),
+                 "query_string": b"", "headers": [(k.lower().encode(), v.encode()) for k, v in headers]}
+        asyncio.run(AsgiKona(seed_app, kona_server)(scope, receive, send))
+        return len(reads), sent[0]["status"]
+
+    class Input:
+        def __init__(self):
+            self.reads = 0
+
+        def read(self, n=-1):
+            self.reads += 1
+            return request.body
+
+    def wsgi(headers):
+        stream, status = Input(), []
+        environ = {"REQUEST_METHOD": "POST", "PATH_INFO": CANCEL, "wsgi.input": stream,
+                   "CONTENT_LENGTH": str(len(request.body))}
+        environ.update({"HTTP_" + k.upper().replace("-", "_"): v for k, v in headers})
+        WsgiKona(seed_wsgi, kona_server)(environ, lambda s, h, e=None: status.append(s))
+        return stream.reads, int(status[0].split()[0])
+
+    assert asgi(bad) == (0, 400)
+    assert wsgi(bad) == (0, 400)
+    assert asgi(good) == (1, 200)
+    # A request of its own for WSGI (the replay guard keys on the body's MAC).
+    request = client.prepare("POST", CANCEL, b'{"userId":5}')
+    assert wsgi(list(request.headers)) == (1, 200)
