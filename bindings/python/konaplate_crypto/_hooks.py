@@ -4,10 +4,10 @@ answers are the platform's, and the refusal shape servers answer with."""
 from __future__ import annotations
 
 import json
-from typing import Generic, Iterable, Optional, Tuple, TypeVar
+from typing import Any, Dict, Generic, Iterable, Optional, Tuple, TypeVar
 from urllib.parse import urlsplit
 
-from . import Error, Server, TooLarge
+from . import AcceptedRequest, Error, Server, TooLarge
 
 AppT = TypeVar("AppT")
 
@@ -67,3 +67,16 @@ class Middleware(Generic[AppT]):
 
     def too_large(self) -> TooLarge:
         return TooLarge(f"the request body is over the server's limit of {self.max_body} bytes")
+
+
+def verified(accepted: AcceptedRequest) -> Dict[str, Any]:
+    """What the middleware hand the app as ``scope["kona"]`` or
+    ``environ["kona"]``: the verified ``X-KM-*`` headers, the key id, the
+    route, its parameters and the correlation id."""
+    return {
+        "headers": dict(accepted.headers),
+        "key_id": accepted.key_id,
+        "route": accepted.route,
+        "params": accepted.params,
+        "correlation_id": accepted.correlation_id,
+    }

@@ -76,13 +76,7 @@ class KonaMiddleware(_hooks.Middleware[App]):
         except Error as e:
             await _answer(send, *_hooks.refusal(e))
             return
-        scope["kona"] = {
-            "headers": dict(accepted.headers),
-            "key_id": accepted.key_id,
-            "route": accepted.route,
-            "params": accepted.params,
-            "correlation_id": accepted.correlation_id,
-        }
+        scope["kona"] = _hooks.verified(accepted)
         await self._run(scope, accepted, receive, send)
 
     async def _read(self, receive: Receive) -> Optional[bytes]:

@@ -95,13 +95,7 @@ class KonaMiddleware(_hooks.Middleware[App]):
         clear = accepted.body
         environ["wsgi.input"] = io.BytesIO(clear)
         environ["CONTENT_LENGTH"] = str(len(clear))
-        environ["kona"] = {
-            "headers": dict(accepted.headers),
-            "key_id": accepted.key_id,
-            "route": accepted.route,
-            "params": accepted.params,
-            "correlation_id": accepted.correlation_id,
-        }
+        environ["kona"] = _hooks.verified(accepted)
         started: List[Tuple[str, List[Tuple[str, str]]]] = []
         written: List[bytes] = []
 

@@ -46,6 +46,32 @@ fn hand_out<T: Send + Sync>(env: &Env<'_>, value: T, handle_out: &JLongArray<'_>
     Ok(())
 }
 
+/// What a client or a server is built over, copied out of the signer,
+/// keyring and routes handles (the Java objects stay the caller's to close).
+///
+/// # Safety
+///
+/// As [`held`], for each of the three handles and its type.
+unsafe fn parts(
+    signer: jlong,
+    keyring: jlong,
+    routes: jlong,
+) -> Result<(TokenSigner, SharedKeyring, RouteTable)> {
+    // SAFETY: by this function's contract.
+    let (signer, ring, routes) = unsafe {
+        (
+            held::<TokenSigner>(signer)?,
+            held::<Keyring>(keyring)?,
+            held::<RouteTable>(routes)?,
+        )
+    };
+    Ok((
+        signer.clone(),
+        SharedKeyring::new(ring.clone()),
+        routes.clone(),
+    ))
+}
+
 /// A client for one ASP over the signer, keyring and routes handles.
 #[unsafe(no_mangle)]
 pub extern "system" fn Java_konaplate_crypto_Native_clientNew<'local>(
@@ -60,19 +86,8 @@ pub extern "system" fn Java_konaplate_crypto_Native_clientNew<'local>(
 ) -> jlong {
     run(env, |env| {
         // SAFETY: live handles of these types (`NativeHandle`).
-        let (signer, ring, routes) = unsafe {
-            (
-                held::<TokenSigner>(signer)?,
-                held::<Keyring>(keyring)?,
-                held::<RouteTable>(routes)?,
-            )
-        };
-        let mut client = Client::new(
-            AspId::parse(&text(env, &asp_id)?)?,
-            signer.clone(),
-            SharedKeyring::new(ring.clone()),
-            routes.clone(),
-        );
+        let (signer, keys, routes) = unsafe { parts(signer, keyring, routes)? };
+        let mut client = Client::new(AspId::parse(&text(env, &asp_id)?)?, signer, keys, routes);
         if let Some(key) = optional_text(env, &access_key)? {
             client = client.access_key(AccessKey::parse(&key)?);
         }
@@ -157,13 +172,7 @@ pub extern "system" fn Java_konaplate_crypto_Native_serverNew<'local>(
 ) -> jlong {
     run(env, |_env| {
         // SAFETY: live handles of these types (`NativeHandle`).
-        let (signer, ring, routes) = unsafe {
-            (
-                held::<TokenSigner>(signer)?,
-                held::<Keyring>(keyring)?,
-                held::<RouteTable>(routes)?,
-            )
-        };
+        let (signer, keys, routes) = unsafe { parts(signer, keyring, routes)? };
         // The Java side refuses a negative window or capacity.
         let window = Duration::from_secs(u64::try_from(max_skew).unwrap_or(0));
         let mut options = VerifyOptions::default().with_max_skew(window);
@@ -173,12 +182,7 @@ pub extern "system" fn Java_konaplate_crypto_Native_serverNew<'local>(
         if exact_tran_time {
             options = options.with_exact_tran_time();
         }
-        let mut server = Server::new(
-            signer.clone(),
-            SharedKeyring::new(ring.clone()),
-            routes.clone(),
-        )
-        .with_verify_options(options);
+        let mut server = Server::new(signer, keys, routes).with_verify_options(options);
         // Negative: no guard (the Java side passes -1, and refuses other
         // negative capacities itself).
         if let Ok(capacity) = usize::try_from(replay) {

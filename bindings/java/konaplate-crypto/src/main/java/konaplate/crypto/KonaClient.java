@@ -116,23 +116,9 @@ public final class KonaClient extends NativeObject {
          * @throws KonaException if the ASP id, access key or key id is malformed
          */
         public KonaClient build() {
-            long s = signer.handle.acquire();
-            try {
-                long k = keyring.handle.acquire();
-                try {
-                    long r = routes.handle.acquire();
-                    try {
-                        return new KonaClient(Native.clientNew(Wire.utf8(aspId), s, k, r,
-                                Wire.utf8OrNull(accessKey), Wire.utf8OrNull(cryptoKeyId)));
-                    } finally {
-                        routes.handle.release();
-                    }
-                } finally {
-                    keyring.handle.release();
-                }
-            } finally {
-                signer.handle.release();
-            }
+            return new KonaClient(over(signer, keyring, routes, (s, k, r) -> Native.clientNew(
+                    Wire.utf8(aspId), s, k, r, Wire.utf8OrNull(accessKey),
+                    Wire.utf8OrNull(cryptoKeyId))));
         }
     }
 }

@@ -182,23 +182,8 @@ public final class KonaServer extends NativeObject {
 
         /** The server. */
         public KonaServer build() {
-            long s = signer.handle.acquire();
-            try {
-                long k = keyring.handle.acquire();
-                try {
-                    long r = routes.handle.acquire();
-                    try {
-                        return new KonaServer(Native.serverNew(s, k, r, maxSkewSeconds, strict,
-                                exactTranTime, replayGuard));
-                    } finally {
-                        routes.handle.release();
-                    }
-                } finally {
-                    keyring.handle.release();
-                }
-            } finally {
-                signer.handle.release();
-            }
+            return new KonaServer(over(signer, keyring, routes, (s, k, r) -> Native.serverNew(
+                    s, k, r, maxSkewSeconds, strict, exactTranTime, replayGuard)));
         }
     }
 }

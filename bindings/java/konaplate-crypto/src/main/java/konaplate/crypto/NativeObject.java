@@ -25,4 +25,33 @@ public abstract class NativeObject implements AutoCloseable {
     public boolean isClosed() {
         return handle.isClosed();
     }
+
+    /** Makes a native value from the addresses of a signer, a keyring and a route table. */
+    @FunctionalInterface
+    interface Make {
+        long make(long signer, long keyring, long routes);
+    }
+
+    /**
+     * What {@code make} returns, called with the three objects' addresses, each counted as in use
+     * for the call: a client or a server is built over them (it keeps copies of its own).
+     */
+    static long over(TokenSigner signer, Keyring keyring, RouteTable routes, Make make) {
+        long s = signer.handle.acquire();
+        try {
+            long k = keyring.handle.acquire();
+            try {
+                long r = routes.handle.acquire();
+                try {
+                    return make.make(s, k, r);
+                } finally {
+                    routes.handle.release();
+                }
+            } finally {
+                keyring.handle.release();
+            }
+        } finally {
+            signer.handle.release();
+        }
+    }
 }
