@@ -28,6 +28,33 @@
 //! keeps stamping the latest second it has used, and if a second's 2^28
 //! suffixes run out it moves on to the next second. Within one generator
 //! (share one per process) an id never repeats.
+//!
+//! # A fleet
+//!
+//! Instances of a fleet that each draw from all 2^28 suffixes may repeat
+//! each other's ids. Give each an [`Instance`] number instead: it takes the
+//! top bits of the suffix, Snowflake-style, and the instance counts through
+//! its own share of the rest, so `N` instances with distinct numbers never
+//! collide within a second. Each instance's share is `2^(28 - bits)` ids a
+//! second; when it is spent the generator moves to the next second.
+//!
+//! | bits | instances | ids a second, each |
+//! |-----:|----------:|-------------------:|
+//! | 4 (the default) | 16 | 16,777,216 |
+//! | 6 | 64 | 4,194,304 |
+//! | 8 | 256 | 1,048,576 |
+//! | 10 | 1,024 | 262,144 |
+//! | 12 | 4,096 | 65,536 |
+//! | 16 (the most) | 65,536 | 4,096 |
+//!
+//! ```
+//! use konaplate_crypto::{CorrelationIdGenerator, Instance, TimeZone};
+//!
+//! let generator = CorrelationIdGenerator::new().with_instance(Instance::new(5)?);
+//! let id = generator.generate(TimeZone::KST)?;
+//! assert_eq!(id.suffix() >> 24, 5); // the top 4 bits of the suffix
+//! # Ok::<(), konaplate_crypto::Error>(())
+//! ```
 
 use core::fmt;
 use core::str::FromStr;
@@ -149,6 +176,80 @@ impl FromStr for CorrelationId {
     }
 }
 
+/// A generator's instance number in a fleet, and how many of the suffix's
+/// top bits it takes (see the module documentation).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Instance {
+    number: u32,
+    bits: u32,
+}
+
+impl Instance {
+    /// The width [`Instance::new`] takes: 4 bits, 16 instances.
+    pub const DEFAULT_BITS: u32 = 4;
+    /// The widest split: 16 bits, 65,536 instances of 4,096 ids a second.
+    pub const MAX_BITS: u32 = 16;
+
+    /// Instance `number` of 16 (0 to 15): [`Error::InvalidInstance`]
+    /// otherwise.
+    pub fn new(number: u32) -> Result<Instance> {
+        Instance::with_bits(number, Instance::DEFAULT_BITS)
+    }
+
+    /// Instance `number` in a split of `bits` bits (1 to
+    /// [`Instance::MAX_BITS`]; `number` below `2^bits`).
+    pub fn with_bits(number: u32, bits: u32) -> Result<Instance> {
+        if !(1..=Instance::MAX_BITS).contains(&bits) || number >> bits != 0 {
+            return Err(Error::InvalidInstance { number, bits });
+        }
+        Ok(Instance { number, bits })
+    }
+
+    /// The instance number.
+    pub fn number(&self) -> u32 {
+        self.number
+    }
+
+    /// The bits of the suffix it takes.
+    pub fn bits(&self) -> u32 {
+        self.bits
+    }
+
+    /// Ids this instance can issue in one second: `2^(28 - bits)`.
+    pub fn ids_per_second(&self) -> u32 {
+        1 << (SUFFIX_BITS - self.bits)
+    }
+}
+
+/// The part of the suffix a generator counts through: all of it, or an
+/// instance's share.
+#[derive(Clone, Copy)]
+struct Share {
+    /// The fixed top bits (the instance number, shifted).
+    base: u32,
+    /// The bits counted through.
+    mask: u32,
+}
+
+impl Share {
+    const WHOLE: Share = Share {
+        base: 0,
+        mask: SUFFIX_MASK,
+    };
+
+    fn of(instance: Instance) -> Share {
+        let low = SUFFIX_BITS - instance.bits;
+        Share {
+            base: instance.number << low,
+            mask: (1 << low) - 1,
+        }
+    }
+
+    fn suffix(&self, start: u32, issued: u32) -> u32 {
+        self.base | (start.wrapping_add(issued) & self.mask)
+    }
+}
+
 /// A second's time, converted and written once: ids of the same second
 /// and zone share it.
 #[derive(Clone, Copy)]
@@ -175,6 +276,8 @@ struct GeneratorState<R> {
     start: u32,
     /// Ids issued in `second` so far.
     issued: u32,
+    /// The suffixes this generator counts through.
+    share: Share,
     rng: R,
 }
 
@@ -218,8 +321,28 @@ impl<C: Clock, R: CryptoRng> CorrelationIdGenerator<C, R> {
                 second: i64::MIN,
                 start: 0,
                 issued: 0,
+                share: Share::WHOLE,
                 rng,
             }),
+        }
+    }
+
+    /// The same generator, as `instance` of a fleet: its ids take the
+    /// instance number in their top bits, so no other instance (with
+    /// another number) makes them.
+    #[must_use]
+    pub fn with_instance(self, instance: Instance) -> Self {
+        let mut state = self
+            .state
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        state.share = Share::of(instance);
+        // Ids this generator issued in its current second came from another
+        // share: that second counts as spent.
+        state.issued = state.share.mask + 1;
+        CorrelationIdGenerator {
+            clock: self.clock,
+            state: Mutex::new(state),
         }
     }
 
@@ -243,25 +366,22 @@ impl<C: Clock, R: CryptoRng> CorrelationIdGenerator<C, R> {
             && s == second
             && z == zone
             && st.second == second
-            && st.issued <= SUFFIX_MASK
+            && st.issued <= st.share.mask
         {
-            let suffix = st.start.wrapping_add(st.issued) & SUFFIX_MASK;
+            let suffix = st.share.suffix(st.start, st.issued);
             st.issued += 1;
             drop(st);
             return Ok(CorrelationId::from_stamp(&stamp, suffix));
         }
+        let mask = st.share.mask;
         let (second, start, issued) = if second > st.second {
-            (second, st.rng.next_u32() & SUFFIX_MASK, 0)
-        } else if st.issued > SUFFIX_MASK {
-            (
-                st.second.saturating_add(1),
-                st.rng.next_u32() & SUFFIX_MASK,
-                0,
-            )
+            (second, st.rng.next_u32() & mask, 0)
+        } else if st.issued > mask {
+            (st.second.saturating_add(1), st.rng.next_u32() & mask, 0)
         } else {
             (st.second, st.start, st.issued)
         };
-        let suffix = start.wrapping_add(issued) & SUFFIX_MASK;
+        let suffix = st.share.suffix(start, issued);
         // The time text changes once a second: made once, then reused.
         let stamp = match st.stamp {
             Some((s, z, stamp)) if s == second && z == zone => stamp,

@@ -215,6 +215,32 @@ pub enum Error {
         /// The largest capacity allowed.
         max: usize,
     },
+    /// A replay store (Redis, say) did not answer in time or failed: the
+    /// request is refused (fail closed), its handler never runs.
+    ReplayStoreUnavailable {
+        /// What failed (never an address's credentials).
+        reason: String,
+    },
+    /// No service provider with the request's `X-KM-User-AspId` is served
+    /// here (a server built from a tenant registry); refused before any
+    /// MAC is computed.
+    UnknownAspId,
+    /// The request's `X-KM-Access-Key` was not issued to its
+    /// `X-KM-User-AspId`.
+    UnknownAccessKey,
+    /// A correlation id instance number or width is outside its range.
+    InvalidInstance {
+        /// The instance number asked for.
+        number: u32,
+        /// The width asked for, in bits.
+        bits: u32,
+    },
+    /// A tenant registry does not load: bad JSON shape, a duplicate ASP id,
+    /// a secret or keyring that cannot be read.
+    InvalidTenants {
+        /// What was wrong and which tenant (never a secret).
+        reason: String,
+    },
     /// Reading a file failed.
     Io {
         /// What was being read.
@@ -358,6 +384,16 @@ pub enum ErrorKind {
     QueryNotAllowed,
     /// [`Error::InvalidCapacity`]
     InvalidCapacity,
+    /// [`Error::ReplayStoreUnavailable`]
+    ReplayStoreUnavailable,
+    /// [`Error::UnknownAspId`]
+    UnknownAspId,
+    /// [`Error::UnknownAccessKey`]
+    UnknownAccessKey,
+    /// [`Error::InvalidInstance`]
+    InvalidInstance,
+    /// [`Error::InvalidTenants`]
+    InvalidTenants,
 }
 
 /// Who is at fault, and the HTTP status a server answers with.
@@ -396,7 +432,7 @@ impl Category {
 impl ErrorKind {
     /// Every kind, in declaration order. New kinds are appended, never
     /// inserted: the C ABI numbers each kind by its place here.
-    pub const ALL: [ErrorKind; 38] = [
+    pub const ALL: [ErrorKind; 43] = [
         ErrorKind::MissingHeader,
         ErrorKind::DuplicateHeader,
         ErrorKind::InvalidHeader,
@@ -435,6 +471,11 @@ impl ErrorKind {
         ErrorKind::KeyUnusable,
         ErrorKind::QueryNotAllowed,
         ErrorKind::InvalidCapacity,
+        ErrorKind::ReplayStoreUnavailable,
+        ErrorKind::UnknownAspId,
+        ErrorKind::UnknownAccessKey,
+        ErrorKind::InvalidInstance,
+        ErrorKind::InvalidTenants,
     ];
 
     /// A stable snake_case code, for logs, HTTP bodies and foreign callers.
@@ -479,6 +520,11 @@ impl ErrorKind {
             ErrorKind::KeyUnusable => "key_unusable",
             ErrorKind::QueryNotAllowed => "query_not_allowed",
             ErrorKind::InvalidCapacity => "invalid_capacity",
+            ErrorKind::ReplayStoreUnavailable => "replay_store_unavailable",
+            ErrorKind::UnknownAspId => "unknown_asp_id",
+            ErrorKind::UnknownAccessKey => "unknown_access_key",
+            ErrorKind::InvalidInstance => "invalid_instance",
+            ErrorKind::InvalidTenants => "invalid_tenants",
         }
     }
 
@@ -510,8 +556,10 @@ impl ErrorKind {
             | ErrorKind::TokenTimeOutsideWindow
             | ErrorKind::PaddedTokenRefused
             | ErrorKind::DecryptionFailed
-            | ErrorKind::Replayed => Category::Unauthenticated,
-            ErrorKind::ReplayGuardFull => Category::Unavailable,
+            | ErrorKind::Replayed
+            | ErrorKind::UnknownAspId
+            | ErrorKind::UnknownAccessKey => Category::Unauthenticated,
+            ErrorKind::ReplayGuardFull | ErrorKind::ReplayStoreUnavailable => Category::Unavailable,
             ErrorKind::RouteNotFound => Category::NotFound,
             ErrorKind::TooLarge | ErrorKind::TooDeep => Category::TooLarge,
             ErrorKind::InvalidFieldPath
@@ -521,6 +569,8 @@ impl ErrorKind {
             | ErrorKind::InvalidRoutes
             | ErrorKind::StreamingBody
             | ErrorKind::InvalidCapacity
+            | ErrorKind::InvalidInstance
+            | ErrorKind::InvalidTenants
             | ErrorKind::Io => Category::Configuration,
         }
     }
@@ -574,6 +624,11 @@ impl Error {
             Error::KeyUnusable { .. } => ErrorKind::KeyUnusable,
             Error::QueryNotAllowed => ErrorKind::QueryNotAllowed,
             Error::InvalidCapacity { .. } => ErrorKind::InvalidCapacity,
+            Error::ReplayStoreUnavailable { .. } => ErrorKind::ReplayStoreUnavailable,
+            Error::UnknownAspId => ErrorKind::UnknownAspId,
+            Error::UnknownAccessKey => ErrorKind::UnknownAccessKey,
+            Error::InvalidInstance { .. } => ErrorKind::InvalidInstance,
+            Error::InvalidTenants { .. } => ErrorKind::InvalidTenants,
         }
     }
 
@@ -712,6 +767,23 @@ impl fmt::Display for Error {
                 f,
                 "capacity {requested} is outside the allowed range 1 to {max}"
             ),
+            Error::ReplayStoreUnavailable { reason } => write!(
+                f,
+                "replay store: {reason}; the request was not processed, try again later"
+            ),
+            Error::UnknownAspId => {
+                f.write_str("X-KM-User-AspId: no service provider with this ASP id is served here")
+            }
+            Error::UnknownAccessKey => {
+                f.write_str("X-KM-Access-Key: this access key was not issued to this ASP id")
+            }
+            Error::InvalidInstance { number, bits } => write!(
+                f,
+                "correlation id instance {number} in {bits} bits: the width must be 1 to {} bits \
+                 and the number below 2^width",
+                crate::correlation::Instance::MAX_BITS
+            ),
+            Error::InvalidTenants { reason } => write!(f, "tenant registry: {reason}"),
         }
     }
 }
@@ -777,6 +849,11 @@ mod tests {
                 ErrorKind::KeyUnusable => 35,
                 ErrorKind::QueryNotAllowed => 36,
                 ErrorKind::InvalidCapacity => 37,
+                ErrorKind::ReplayStoreUnavailable => 38,
+                ErrorKind::UnknownAspId => 39,
+                ErrorKind::UnknownAccessKey => 40,
+                ErrorKind::InvalidInstance => 41,
+                ErrorKind::InvalidTenants => 42,
             }
         }
         for (i, k) in ErrorKind::ALL.iter().enumerate() {

@@ -21,15 +21,18 @@ mod json;
 mod jwe;
 mod keyring;
 mod keys;
+mod reload;
 mod replay;
 mod routes;
 mod secret;
+mod store;
+mod tenants;
 mod time;
 mod token;
 #[cfg(feature = "http")]
 mod web;
 
-pub use correlation::{CorrelationId, CorrelationIdGenerator};
+pub use correlation::{CorrelationId, CorrelationIdGenerator, Instance};
 pub use envelope::{ENVELOPE_MEMBER, open_envelope, seal_envelope, seal_envelope_with_rng};
 pub use error::{Category, Error, ErrorKind, IoError, KeyProblem, Result};
 pub use exchange::{
@@ -51,9 +54,14 @@ pub use keys::{
     KeyMaterial, KeyPassword, MIN_RSA_BITS, RsaPrivateComponents, RsaPrivateKey, RsaPublicKey,
     SymmetricKey,
 };
+pub use reload::{Reload, Watch, watch};
 pub use replay::ReplayGuard;
 pub use routes::{RequestProtection, ResponseProtection, Route, RouteMatch, RouteTable};
 pub use secret::ProjectSecret;
+pub use store::{CLOCK_MARGIN, ReplayRecord, ReplayStore, StoreFuture};
+#[cfg(feature = "redis")]
+pub use store::{RedisOptions, RedisReplayStore};
+pub use tenants::{Tenant, Tenants};
 pub use time::{Clock, DateTime, SystemClock, TimeFormat, TimeText, TimeZone};
 pub use token::{AcceptedForms, TokenForm, TokenSigner, TranToken, VerifyOptions};
 #[cfg(feature = "reqwest")]

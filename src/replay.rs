@@ -49,6 +49,7 @@ use std::time::{Duration, SystemTime};
 
 use crate::error::{Error, Result};
 use crate::headers::RequestHeaders;
+use crate::store::ReplayRecord;
 use crate::time::unix_millis;
 
 const SHARDS: usize = 64;
@@ -136,6 +137,16 @@ impl ReplayGuard {
             .to_unix_millis(headers.zone())
             .saturating_add(self.0.window_ms);
         self.check_key(key, expiry, unix_millis(now)?)
+    }
+
+    /// Records `record` (what [`AcceptedRequest::replay_record`] says)
+    /// at `now`; one recorded already is [`Error::Replayed`]. This is how a
+    /// [`Server`](crate::Server) with a guard, and the guard as a
+    /// [`ReplayStore`](crate::ReplayStore), check.
+    ///
+    /// [`AcceptedRequest::replay_record`]: crate::AcceptedRequest::replay_record
+    pub fn check_record(&self, record: &ReplayRecord, now: SystemTime) -> Result<()> {
+        self.check_key(*record.key(), record.expires_ms(), unix_millis(now)?)
     }
 
     fn shard(&self, key: &Key) -> &Mutex<Shard> {

@@ -333,7 +333,15 @@ impl VerifyOptions {
 #[derive(Clone)]
 pub struct TokenSigner {
     mac: HmacSha256,
+    /// Keyed with a key derived from the secret: names an accepted token
+    /// in a replay store without storing its MAC.
+    replay: HmacSha256,
 }
+
+/// What the replay store's key is derived under: `HMAC(secret, label)`.
+/// A body is JSON, so no token's MAC is over these bytes (they start with
+/// a NUL).
+const REPLAY_LABEL: &[u8] = b"\0konaplate-crypto replay store key v1";
 
 impl fmt::Debug for TokenSigner {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -349,12 +357,33 @@ impl TokenSigner {
 
     /// A signer keyed with raw bytes (HMAC takes a key of any length).
     pub fn from_key_bytes(key: &[u8]) -> TokenSigner {
-        match HmacSha256::new_from_slice(key) {
-            Ok(mac) => TokenSigner { mac },
+        let keyed = |key: &[u8]| match HmacSha256::new_from_slice(key) {
+            Ok(mac) => mac,
             // `hmac` returns an error only for MACs with a fixed key size;
             // HMAC hashes long keys and pads short ones, so no key is refused.
             Err(_) => unreachable!("HMAC accepts keys of every length"),
+        };
+        let mac = keyed(key);
+        let mut derive = mac.clone();
+        derive.update(REPLAY_LABEL);
+        let derived =
+            zeroize::Zeroizing::new(<[u8; MAC_LEN]>::from(derive.finalize().into_bytes()));
+        TokenSigner {
+            mac,
+            replay: keyed(derived.as_slice()),
         }
+    }
+
+    /// The name a replay store records `token` under: the first 16 bytes of
+    /// `HMAC(HMAC(secret, label), mac)`. Every instance holding the secret
+    /// derives the same; neither the token nor its MAC can be read back.
+    pub(crate) fn replay_key(&self, token: &TranToken) -> [u8; 16] {
+        let mut mac = self.replay.clone();
+        mac.update(token.mac());
+        let full: [u8; MAC_LEN] = mac.finalize().into_bytes().into();
+        let mut key = [0u8; 16];
+        key.copy_from_slice(full.get(..16).unwrap_or_default());
+        key
     }
 
     fn mac_of(&self, body: &[u8]) -> [u8; MAC_LEN] {

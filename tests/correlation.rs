@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use konaplate_crypto::{CorrelationId, CorrelationIdGenerator, TimeZone};
+use konaplate_crypto::{CorrelationId, CorrelationIdGenerator, ErrorKind, Instance, TimeZone};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
@@ -109,4 +109,81 @@ fn zone_changes_the_time_digits() {
     let kst = g.generate_at(frozen(), TimeZone::KST).unwrap();
     assert_eq!(&utc.as_str()[..12], "221108030814");
     assert_eq!(&kst.as_str()[..12], "221108120814");
+}
+
+/// Issue 20, item 4: generators of a fleet, each with its own instance
+/// number, drawn through one frozen second. All start from the same random
+/// point (one seed): without instance numbers they repeat each other's ids
+/// from the first, with them no id repeats.
+#[test]
+fn a_fleet_of_instances_never_repeats_within_a_second() {
+    let draw = |instance: Option<Instance>, n: usize| -> Vec<String> {
+        let mut g = CorrelationIdGenerator::with_parts(frozen, StdRng::seed_from_u64(9));
+        if let Some(instance) = instance {
+            g = g.with_instance(instance);
+        }
+        (0..n)
+            .map(|_| g.generate(TimeZone::KST).unwrap().as_str().to_owned())
+            .collect()
+    };
+    // The control: two instances without numbers collide at once.
+    assert_eq!(draw(None, 10), draw(None, 10));
+
+    for bits in [4, 8, 12] {
+        let instances = 1u32 << bits.min(8);
+        let per = (200_000 / instances as usize).min(1 << (28 - bits));
+        let mut seen = HashSet::new();
+        for number in 0..instances {
+            let instance = Instance::with_bits(number, bits).unwrap();
+            for id in draw(Some(instance), per) {
+                assert_eq!(&id[..12], "221108120814", "{id}: still the frozen second");
+                let suffix = CorrelationId::parse(&id).unwrap().suffix();
+                assert_eq!(
+                    suffix >> (28 - bits),
+                    number,
+                    "{id}: the instance's top bits"
+                );
+                assert!(seen.insert(id.clone()), "{id} repeated ({bits} bits)");
+            }
+        }
+        assert_eq!(seen.len(), instances as usize * per);
+    }
+}
+
+/// An instance's share spent, the generator moves to the next second (as
+/// the whole space does at 2^28).
+#[test]
+fn an_instance_moves_on_when_its_share_is_spent() {
+    let instance = Instance::with_bits(3, 16).unwrap();
+    assert_eq!(instance.ids_per_second(), 4096);
+    let g = CorrelationIdGenerator::with_parts(frozen, StdRng::seed_from_u64(1))
+        .with_instance(instance);
+    let ids: Vec<CorrelationId> = (0..4097)
+        .map(|_| g.generate(TimeZone::KST).unwrap())
+        .collect();
+    let distinct: HashSet<u32> = ids[..4096].iter().map(CorrelationId::suffix).collect();
+    assert_eq!(distinct.len(), 4096);
+    assert!(ids[..4096].iter().all(|id| id.time().second() == 14));
+    assert_eq!(ids[4096].time().second(), 15);
+    assert_eq!(ids[4096].suffix() >> 12, 3);
+}
+
+#[test]
+fn instance_numbers_and_widths_are_bounded() {
+    assert_eq!(Instance::new(15).unwrap().bits(), 4);
+    assert_eq!(
+        Instance::new(16).unwrap_err().kind(),
+        ErrorKind::InvalidInstance
+    );
+    assert_eq!(
+        Instance::with_bits(0, 0).unwrap_err().kind(),
+        ErrorKind::InvalidInstance
+    );
+    assert_eq!(
+        Instance::with_bits(0, 17).unwrap_err().kind(),
+        ErrorKind::InvalidInstance
+    );
+    assert!(Instance::with_bits(65_535, 16).is_ok());
+    let message = Instance::new(16).unwrap_err().to_string();
+    assert!(message.contains("instance 16 in 4 bits"), "{message}");
 }

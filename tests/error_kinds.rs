@@ -11,7 +11,7 @@ use konaplate_crypto::{
 };
 
 #[rustfmt::skip]
-const TABLE: [(ErrorKind, &str, u16); 38] = [
+const TABLE: [(ErrorKind, &str, u16); 43] = [
     (ErrorKind::MissingHeader, "missing_header", 400),
     (ErrorKind::DuplicateHeader, "duplicate_header", 400),
     (ErrorKind::InvalidHeader, "invalid_header", 400),
@@ -50,6 +50,11 @@ const TABLE: [(ErrorKind, &str, u16); 38] = [
     (ErrorKind::KeyUnusable, "key_unusable", 400),
     (ErrorKind::QueryNotAllowed, "query_not_allowed", 400),
     (ErrorKind::InvalidCapacity, "invalid_capacity", 500),
+    (ErrorKind::ReplayStoreUnavailable, "replay_store_unavailable", 503),
+    (ErrorKind::UnknownAspId, "unknown_asp_id", 401),
+    (ErrorKind::UnknownAccessKey, "unknown_access_key", 401),
+    (ErrorKind::InvalidInstance, "invalid_instance", 500),
+    (ErrorKind::InvalidTenants, "invalid_tenants", 500),
 ];
 
 #[test]

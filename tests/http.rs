@@ -4,6 +4,7 @@
 //! needs to send what the middleware never would.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
 #[path = "../examples/support/seed.rs"]
 mod seed;
 
@@ -11,8 +12,6 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, SystemTime};
 
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use konaplate_crypto::{
     AccessKey, AspId, Client, ClientMiddleware, CryptoKeyId, Error, ErrorKind, Keyring,
     PreparedRequest, ProjectSecret, ReplayGuard, RouteTable, Server, ServerLayer, SharedKeyring,
@@ -25,22 +24,12 @@ const SECRET: &str = "loopback test secret";
 const ROUTES: &str = include_str!("../routes/kona.json");
 
 fn kid(c: char) -> CryptoKeyId {
-    CryptoKeyId::parse(&c.to_string().repeat(32)).unwrap()
+    common::kid(c)
 }
 
 /// A keyring of A256GCM keys, each's bytes its kid's letter repeated.
 fn keyring(kids: &[char]) -> Keyring {
-    let keys: Vec<String> = kids
-        .iter()
-        .map(|c| {
-            format!(
-                r#"{{"kty":"oct","alg":"A256GCM","kid":"{}","k":"{}"}}"#,
-                kid(*c),
-                URL_SAFE_NO_PAD.encode([*c as u8; 32])
-            )
-        })
-        .collect();
-    Keyring::from_jwks(&format!(r#"{{"keys":[{}]}}"#, keys.join(","))).unwrap()
+    Keyring::from_jwks(&common::jwks(kids)).unwrap()
 }
 
 fn signer() -> TokenSigner {

@@ -176,6 +176,15 @@ pub struct CorrIdArgs {
     /// How many ids to print, one per line.
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=10_000_000))]
     pub count: u32,
+    /// This instance's number in a fleet (0 to 15 with the default 4
+    /// bits): it takes the top bits of the suffix, so instances with
+    /// distinct numbers never make the same id.
+    #[arg(long, value_name = "N")]
+    pub instance: Option<u32>,
+    /// Bits of the suffix the instance number takes (1 to 16; each
+    /// instance then makes 2^(28-BITS) ids a second).
+    #[arg(long, value_name = "BITS", default_value_t = 4, requires = "instance")]
+    pub instance_bits: u32,
 }
 
 #[derive(Subcommand, Debug)]

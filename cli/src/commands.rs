@@ -4,8 +4,8 @@ use std::fmt::Write as _;
 use std::time::Duration;
 
 use konaplate_crypto::{
-    AcceptedForms, CorrelationId, CorrelationIdGenerator, Fields, HeaderBuilder, TokenForm,
-    TokenSigner, TranToken, VerifyOptions, generate_jwks, open_envelope, seal_envelope,
+    AcceptedForms, CorrelationId, CorrelationIdGenerator, Fields, HeaderBuilder, Instance,
+    TokenForm, TokenSigner, TranToken, VerifyOptions, generate_jwks, open_envelope, seal_envelope,
 };
 use zeroize::Zeroizing;
 
@@ -25,7 +25,10 @@ pub fn run(cli: Cli) -> Result<Zeroizing<Vec<u8>>, Failure> {
             "ok\n".to_owned()
         }
         Command::CorrId { check: None, make } => {
-            let ids = CorrelationIdGenerator::new();
+            let mut ids = CorrelationIdGenerator::new();
+            if let Some(number) = make.instance {
+                ids = ids.with_instance(Instance::with_bits(number, make.instance_bits)?);
+            }
             let mut out = String::with_capacity(21 * make.count as usize);
             for _ in 0..make.count {
                 out.push_str(ids.generate(make.zone)?.as_str());

@@ -71,6 +71,32 @@ fn corr_id_prints_count_ids_and_checks_them() {
     failed(&kmcrypt(&["corr-id", "--zone", "XYZ"], &[], b""));
 }
 
+/// Issue 20, item 4: `--instance N` puts N in the suffix's top bits
+/// (4 bits unless `--instance-bits` says otherwise); out of range fails.
+#[test]
+fn corr_id_takes_an_instance_number() {
+    for (args, top, shift) in [
+        (&["--instance", "11"][..], 11, 24),
+        (&["--instance", "300", "--instance-bits", "10"][..], 300, 18),
+    ] {
+        let mut argv = vec!["corr-id", "--count", "50"];
+        argv.extend_from_slice(args);
+        let out = ok(&kmcrypt(&argv, &[], b""));
+        for id in out.lines() {
+            let suffix = u32::from_str_radix(&id[13..], 16).unwrap();
+            assert_eq!(suffix >> shift, top, "{id}");
+        }
+    }
+    let err = failed(&kmcrypt(&["corr-id", "--instance", "16"], &[], b""));
+    assert!(err.contains("instance 16 in 4 bits"), "{err}");
+    failed(&kmcrypt(
+        &["corr-id", "--instance", "1", "--instance-bits", "17"],
+        &[],
+        b"",
+    ));
+    failed(&kmcrypt(&["corr-id", "--instance-bits", "8"], &[], b""));
+}
+
 #[test]
 fn token_sign_matches_the_vectors_in_both_forms() {
     let doc = vectors("tokens.json");

@@ -6,7 +6,7 @@ use std::time::SystemTime;
 use zeroize::Zeroizing;
 
 use super::{protect_request, unprotect_response};
-use crate::correlation::{CorrelationId, CorrelationIdGenerator};
+use crate::correlation::{CorrelationId, CorrelationIdGenerator, Instance};
 use crate::error::{Error, Result};
 use crate::header_name::HeaderName;
 use crate::headers::{HeaderBuilder, RequestHeaders};
@@ -62,6 +62,15 @@ impl Client {
     pub fn crypto_key_id(mut self, id: CryptoKeyId) -> Client {
         self.builder = self.builder.crypto_key_id(id);
         self.key_id = Some(id);
+        self
+    }
+
+    /// Draws correlation ids as `instance` of a fleet (see
+    /// [`Instance`]): no other instance with another number sends the same
+    /// id. Clones made before this call keep the generator they had.
+    #[must_use]
+    pub fn instance(mut self, instance: Instance) -> Client {
+        self.ids = Arc::new(CorrelationIdGenerator::new().with_instance(instance));
         self
     }
 

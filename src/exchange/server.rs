@@ -1,5 +1,6 @@
 //! The server side of the exchange.
 
+use std::sync::Arc;
 use std::time::SystemTime;
 
 use zeroize::Zeroizing;
@@ -13,27 +14,54 @@ use crate::keyring::{Keyring, SharedKeyring};
 use crate::keys::KeyMaterial;
 use crate::replay::ReplayGuard;
 use crate::routes::{RequestProtection, ResponseProtection, Route, RouteMatch, RouteTable};
+use crate::store::ReplayRecord;
+use crate::tenants::{Tenant, Tenants};
 use crate::token::{TokenSigner, VerifyOptions};
 
 /// A server of the API: accepts requests and prepares responses per route.
 /// Cheap to clone, `Send` and `Sync`; keys rotate through the
-/// [`SharedKeyring`] it was given.
+/// [`SharedKeyring`] it was given (or each tenant's, and the registry
+/// through [`Tenants`]).
 #[derive(Clone, Debug)]
 pub struct Server {
-    signer: TokenSigner,
-    keys: SharedKeyring,
+    identity: Identity,
     routes: RouteTable,
     options: VerifyOptions,
     replay: Option<ReplayGuard>,
 }
 
+/// Whom the server serves.
+#[derive(Clone, Debug)]
+enum Identity {
+    /// One project secret and keyring, any ASP id ([`Server::new`]).
+    One(Arc<Tenant>),
+    /// Each ASP id its own ([`Server::from_tenants`]).
+    Many(Tenants),
+}
+
 impl Server {
     /// A server verifying with `signer`, opening and sealing with `keys` as
-    /// `routes` say, with the default [`VerifyOptions`].
+    /// `routes` say, with the default [`VerifyOptions`]. It serves one
+    /// service provider: any ASP id and any well-formed access key (see
+    /// [`Server::from_tenants`] for many).
     pub fn new(signer: TokenSigner, keys: SharedKeyring, routes: RouteTable) -> Server {
+        Server::serving(
+            Identity::One(Arc::new(Tenant::single(signer, keys))),
+            routes,
+        )
+    }
+
+    /// A server of every service provider in `tenants`, each request
+    /// verified with its own provider's secret, access keys and keyring
+    /// (looked up by `X-KM-User-AspId` in the registry as it is when the
+    /// request comes: see [`Tenants`]).
+    pub fn from_tenants(tenants: Tenants, routes: RouteTable) -> Server {
+        Server::serving(Identity::Many(tenants), routes)
+    }
+
+    fn serving(identity: Identity, routes: RouteTable) -> Server {
         Server {
-            signer,
-            keys,
+            identity,
             routes,
             options: VerifyOptions::default(),
             replay: None,
@@ -47,8 +75,9 @@ impl Server {
         self
     }
 
-    /// Refuses a token seen before with `guard` (opt-in; see
-    /// [`ReplayGuard`] for what the platform's tokens leave open). Its
+    /// Refuses a token seen before with `guard`, in this process (opt-in;
+    /// see [`ReplayGuard`] for what the platform's tokens leave open, and
+    /// [`ReplayStore`](crate::ReplayStore) for a store a fleet shares). Its
     /// window should be the verifier's `max_skew`.
     #[must_use]
     pub fn with_replay_guard(mut self, guard: ReplayGuard) -> Server {
@@ -77,7 +106,9 @@ impl Server {
     /// request before it reads (or asks for, with `100 Continue`) its
     /// body: the route for `method` and `path` (a query string only where
     /// the route takes one, [`Error::QueryNotAllowed`] elsewhere), every
-    /// `X-KM-*` header, the token's form and time window, and the key.
+    /// `X-KM-*` header, the service provider (on a server of
+    /// [`Tenants`]: [`Error::UnknownAspId`], [`Error::UnknownAccessKey`]),
+    /// the token's form and time window, and the key.
     ///
     /// The key is the one `X-KM-Crypto-Key-Id` names. A request without
     /// `X-KM-Access-Key` is taken only on a callback route (one marked
@@ -104,10 +135,19 @@ impl Server {
             return Err(Error::QueryNotAllowed);
         }
         let headers = RequestHeaders::parse(headers, &self.options)?;
+        let tenant = match &self.identity {
+            Identity::One(tenant) => Arc::clone(tenant),
+            Identity::Many(tenants) => tenants.get(headers.asp_id()).ok_or(Error::UnknownAspId)?,
+        };
+        if let Some(key) = headers.access_key()
+            && !tenant.issued(key)
+        {
+            return Err(Error::UnknownAccessKey);
+        }
         headers
             .token()
             .check_window(now, headers.zone(), &self.options)?;
-        let keyring = self.keys.load();
+        let keyring = tenant.keys().load();
         let key_id = match (headers.crypto_key_id(), headers.access_key()) {
             (_, None) if !route.route().is_callback() => {
                 return Err(Error::MissingHeader(HeaderName::AccessKey));
@@ -128,6 +168,8 @@ impl Server {
             headers,
             key_id,
             keyring,
+            tenant,
+            max_skew_ms: i64::try_from(self.options.max_skew.as_millis()).unwrap_or(i64::MAX),
         })
     }
 
@@ -140,7 +182,7 @@ impl Server {
         body: &[u8],
         now: SystemTime,
     ) -> Result<AcceptedRequest> {
-        self.signer.check_mac(head.headers.token(), body)?;
+        head.tenant.signer().check_mac(head.headers.token(), body)?;
         let body = unprotect_request(
             head.route.route().request(),
             &head.keyring,
@@ -150,7 +192,7 @@ impl Server {
         // Last, so that a request refused for another reason leaves no trace
         // that would refuse its honest retry.
         if let Some(guard) = &self.replay {
-            guard.check(&head.headers, now)?;
+            guard.check_record(&head.replay_record(), now)?;
         }
         Ok(AcceptedRequest { head, body })
     }
@@ -210,6 +252,10 @@ pub struct RequestHead {
     key_id: Option<CryptoKeyId>,
     /// The keys as they were when the head was checked.
     keyring: Keyring,
+    /// The service provider the request came from.
+    tenant: Arc<Tenant>,
+    /// The verifier's window, in milliseconds.
+    max_skew_ms: i64,
 }
 
 impl RequestHead {
@@ -224,6 +270,15 @@ impl RequestHead {
     /// The key the request's bodies are protected with, if any.
     pub fn key_id(&self) -> Option<&CryptoKeyId> {
         self.key_id.as_ref()
+    }
+
+    fn replay_record(&self) -> ReplayRecord {
+        let token = self.headers.token();
+        let expires = token
+            .time()
+            .to_unix_millis(self.headers.zone())
+            .saturating_add(self.max_skew_ms);
+        ReplayRecord::new(self.tenant.signer().replay_key(token), expires)
     }
 }
 
@@ -249,6 +304,15 @@ impl AcceptedRequest {
     pub fn key_id(&self) -> Option<&CryptoKeyId> {
         self.head.key_id()
     }
+    /// What a [`ReplayStore`](crate::ReplayStore) must record for this
+    /// request before its handler runs: a name derived from the token's
+    /// MAC (under a key derived from the provider's project secret, the
+    /// same on every instance of a fleet) and the last instant the token
+    /// verifies.
+    pub fn replay_record(&self) -> ReplayRecord {
+        self.head.replay_record()
+    }
+
     /// The clear body (wiped on drop).
     pub fn body(&self) -> &[u8] {
         &self.body

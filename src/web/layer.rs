@@ -1,7 +1,9 @@
 //! A tower layer for servers (feature `tower`): checks what needs no body
 //! ([`Server::check_head`]: route, headers, token time, key) before it
 //! reads a byte of the body, then reads the body up to a limit, accepts it
-//! ([`Server::accept_body`]), hands the handler the clear body with the
+//! ([`Server::accept_body`]), records it in the replay store if it has one
+//! (a request already recorded, or a store that does not answer, never
+//! reaches the handler), hands the handler the clear body with the
 //! verified headers in its extensions, and protects the handler's response
 //! as the route says.
 //!
@@ -11,6 +13,7 @@
 
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::SystemTime;
 
@@ -27,6 +30,7 @@ use crate::exchange::Server;
 use crate::headers::RequestHeaders;
 use crate::ids::CryptoKeyId;
 use crate::routes::RouteMatch;
+use crate::store::ReplayStore;
 
 /// The default largest request body read: 1 MiB.
 const DEFAULT_MAX_BODY: usize = 1 << 20;
@@ -69,6 +73,7 @@ impl Verified {
 pub struct ServerLayer {
     server: Server,
     max_body: usize,
+    store: Option<Arc<dyn ReplayStore>>,
 }
 
 impl ServerLayer {
@@ -79,7 +84,19 @@ impl ServerLayer {
         ServerLayer {
             server,
             max_body: DEFAULT_MAX_BODY,
+            store: None,
         }
+    }
+
+    /// Records each accepted request in `store` before its handler runs
+    /// (a [`ReplayGuard`](crate::ReplayGuard) in this process, or a
+    /// `RedisReplayStore` (feature `redis`) a fleet shares): a request
+    /// recorded already is refused [`Error::Replayed`] (401), and one the
+    /// store cannot answer for [`Error::ReplayStoreUnavailable`] (503).
+    #[must_use]
+    pub fn replay_store(mut self, store: Arc<dyn ReplayStore>) -> ServerLayer {
+        self.store = Some(store);
+        self
     }
 
     /// Reads request bodies up to `bytes`: a longer one is answered 413
@@ -98,6 +115,7 @@ impl<S> Layer<S> for ServerLayer {
             inner,
             server: self.server.clone(),
             max_body: self.max_body,
+            store: self.store.clone(),
         }
     }
 }
@@ -108,6 +126,7 @@ pub struct ServerService<S> {
     inner: S,
     server: Server,
     max_body: usize,
+    store: Option<Arc<dyn ReplayStore>>,
 }
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -202,6 +221,7 @@ where
         let mut inner = std::mem::replace(&mut self.inner, clone);
         let server = self.server.clone();
         let limit = self.max_body;
+        let store = self.store.clone();
         Box::pin(async move {
             let (parts, body) = request.into_parts();
             let now = SystemTime::now();
@@ -228,6 +248,13 @@ where
                 Ok(accepted) => accepted,
                 Err(e) => return Ok(refusal(&e)),
             };
+            // Last before the handler: a request refused for another reason
+            // leaves no record that would refuse its honest retry.
+            if let Some(store) = &store
+                && let Err(e) = store.insert(&accepted.replay_record(), now).await
+            {
+                return Ok(refusal(&e));
+            }
             let verified = Verified {
                 headers: accepted.headers().clone(),
                 key_id: accepted.key_id().copied(),

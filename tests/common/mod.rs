@@ -1,4 +1,5 @@
-//! Helpers shared by the integration tests: loading vector files.
+//! Helpers shared by the integration tests: loading vector files, keys
+//! named by a letter.
 #![allow(dead_code)]
 
 use std::path::PathBuf;
@@ -82,3 +83,24 @@ impl rand::TryRng for FixedBytes {
 }
 
 impl rand::TryCryptoRng for FixedBytes {}
+
+/// The key id of 32 `c`s.
+pub fn kid(c: char) -> konaplate_crypto::CryptoKeyId {
+    konaplate_crypto::CryptoKeyId::parse(&c.to_string().repeat(32)).unwrap()
+}
+
+/// A JWK Set of A256GCM keys, each's bytes its kid's letter repeated.
+pub fn jwks(kids: &[char]) -> String {
+    use base64::Engine as _;
+    let keys: Vec<String> = kids
+        .iter()
+        .map(|c| {
+            format!(
+                r#"{{"kty":"oct","alg":"A256GCM","kid":"{}","k":"{}"}}"#,
+                kid(*c),
+                base64::engine::general_purpose::URL_SAFE_NO_PAD.encode([*c as u8; 32])
+            )
+        })
+        .collect();
+    format!(r#"{{"keys":[{}]}}"#, keys.join(","))
+}

@@ -122,6 +122,16 @@ typedef enum {
   KM_QUERY_NOT_ALLOWED = 37,
   // `invalid_capacity`: a capacity outside the allowed range.
   KM_INVALID_CAPACITY = 38,
+  // `replay_store_unavailable`: the shared replay store did not answer.
+  KM_REPLAY_STORE_UNAVAILABLE = 39,
+  // `unknown_asp_id`: no service provider with this ASP id is served.
+  KM_UNKNOWN_ASP_ID = 40,
+  // `unknown_access_key`: the access key was not issued to this ASP id.
+  KM_UNKNOWN_ACCESS_KEY = 41,
+  // `invalid_instance`: a correlation id instance number or width out of range.
+  KM_INVALID_INSTANCE = 42,
+  // `invalid_tenants`: a tenant registry does not load.
+  KM_INVALID_TENANTS = 43,
   // `null_pointer`: a pointer that must not be null was null.
   KM_NULL_POINTER = 100,
   // `invalid_utf8`: a text argument is not UTF-8.
@@ -523,6 +533,15 @@ km_status km_token_verify(const km_signer *signer,
 // `zone` is null or NUL-terminated; `out` is null or points to `out_len`
 // writable bytes.
 km_status km_correlation_id_new(const char *zone, char *out, size_t out_len);
+
+// Makes this process instance `number` of a fleet, in a split of `bits`
+// bits (1 to 16; 4, the usual, gives instances 0 to 15): the ids of
+// [`km_correlation_id_new`] and of every client made after this call take
+// `number` in the top bits of their suffix, so processes with distinct
+// numbers never make the same id. Each instance makes 2^(28 - bits) ids
+// a second. Out of range: `KM_INVALID_INSTANCE`, nothing changed. Call it
+// once, at start.
+km_status km_set_instance(uint32_t number, uint32_t bits);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -128,6 +128,9 @@ pub unsafe extern "C" fn km_client_new(
         if let Some(id) = crypto_key_id {
             client = client.crypto_key_id(CryptoKeyId::parse(id)?);
         }
+        if let Some(instance) = crate::tokens::instance() {
+            client = client.instance(instance);
+        }
         out.put(publish(km_client { client }));
         Ok(())
     })

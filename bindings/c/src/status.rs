@@ -94,6 +94,16 @@ pub enum km_status {
     KM_QUERY_NOT_ALLOWED = 37,
     /// `invalid_capacity`: a capacity outside the allowed range.
     KM_INVALID_CAPACITY = 38,
+    /// `replay_store_unavailable`: the shared replay store did not answer.
+    KM_REPLAY_STORE_UNAVAILABLE = 39,
+    /// `unknown_asp_id`: no service provider with this ASP id is served.
+    KM_UNKNOWN_ASP_ID = 40,
+    /// `unknown_access_key`: the access key was not issued to this ASP id.
+    KM_UNKNOWN_ACCESS_KEY = 41,
+    /// `invalid_instance`: a correlation id instance number or width out of range.
+    KM_INVALID_INSTANCE = 42,
+    /// `invalid_tenants`: a tenant registry does not load.
+    KM_INVALID_TENANTS = 43,
     /// `null_pointer`: a pointer that must not be null was null.
     KM_NULL_POINTER = 100,
     /// `invalid_utf8`: a text argument is not UTF-8.
@@ -150,6 +160,11 @@ impl km_status {
             ErrorKind::KeyUnusable => KM_KEY_UNUSABLE,
             ErrorKind::QueryNotAllowed => KM_QUERY_NOT_ALLOWED,
             ErrorKind::InvalidCapacity => KM_INVALID_CAPACITY,
+            ErrorKind::ReplayStoreUnavailable => KM_REPLAY_STORE_UNAVAILABLE,
+            ErrorKind::UnknownAspId => KM_UNKNOWN_ASP_ID,
+            ErrorKind::UnknownAccessKey => KM_UNKNOWN_ACCESS_KEY,
+            ErrorKind::InvalidInstance => KM_INVALID_INSTANCE,
+            ErrorKind::InvalidTenants => KM_INVALID_TENANTS,
             // A kind added to the library before this table: the test
             // `every_kind_has_its_own_status` fails until it is here.
             _ => KM_INTERNAL,

@@ -1,11 +1,11 @@
 //! Correlation ids and `X-KM-Tran-Token`s.
 
 use std::ffi::c_char;
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock, PoisonError, RwLock};
 use std::time::Duration;
 
 use konaplate_crypto::{
-    AcceptedForms, CorrelationIdGenerator, DateTime, ProjectSecret, TimeZone, TokenForm,
+    AcceptedForms, CorrelationIdGenerator, DateTime, Instance, ProjectSecret, TimeZone, TokenForm,
     TokenSigner, VerifyOptions,
 };
 
@@ -164,11 +164,39 @@ pub unsafe extern "C" fn km_correlation_id_new(
     out: *mut c_char,
     out_len: usize,
 ) -> km_status {
-    static IDS: LazyLock<CorrelationIdGenerator> = LazyLock::new(CorrelationIdGenerator::new);
     call(|| {
         // SAFETY: the pointers are as this function's contract says.
         let (out, zone) = unsafe { (TextOut::new(out, out_len)?, text(zone, "zone")?) };
-        let id = IDS.generate(zone.parse()?)?;
+        let ids = Arc::clone(&IDS.read().unwrap_or_else(PoisonError::into_inner));
+        let id = ids.generate(zone.parse()?)?;
         out.put(id.as_str())
+    })
+}
+
+/// The process's correlation id generator, and its instance number.
+static IDS: LazyLock<RwLock<Arc<CorrelationIdGenerator>>> =
+    LazyLock::new(|| RwLock::new(Arc::new(CorrelationIdGenerator::new())));
+static INSTANCE: RwLock<Option<Instance>> = RwLock::new(None);
+
+/// The instance number set by [`km_set_instance`], if any.
+pub(crate) fn instance() -> Option<Instance> {
+    *INSTANCE.read().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Makes this process instance `number` of a fleet, in a split of `bits`
+/// bits (1 to 16; 4, the usual, gives instances 0 to 15): the ids of
+/// [`km_correlation_id_new`] and of every client made after this call take
+/// `number` in the top bits of their suffix, so processes with distinct
+/// numbers never make the same id. Each instance makes 2^(28 - bits) ids
+/// a second. Out of range: `KM_INVALID_INSTANCE`, nothing changed. Call it
+/// once, at start.
+#[unsafe(no_mangle)]
+pub extern "C" fn km_set_instance(number: u32, bits: u32) -> km_status {
+    call(|| {
+        let instance = Instance::with_bits(number, bits)?;
+        *INSTANCE.write().unwrap_or_else(PoisonError::into_inner) = Some(instance);
+        *IDS.write().unwrap_or_else(PoisonError::into_inner) =
+            Arc::new(CorrelationIdGenerator::new().with_instance(instance));
+        Ok(())
     })
 }

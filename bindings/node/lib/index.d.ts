@@ -8,6 +8,7 @@ import type { AcceptedRequest, Client, Server } from '../native';
 export {
   AcceptedRequest,
   Client,
+  CorrelationIds,
   Fields,
   Keyring,
   PreparedRequest,

@@ -9,6 +9,7 @@ const native = require('../native.js');
 const { KonaError, classes, guarded, guardedClass } = require('./errors.js');
 
 const TokenSigner = guardedClass(native.TokenSigner);
+const CorrelationIds = guardedClass(native.CorrelationIds);
 const Keyring = guardedClass(native.Keyring);
 const Fields = guardedClass(native.Fields);
 const RouteTable = guardedClass(native.RouteTable);
@@ -31,6 +32,7 @@ for (const cls of [native.TokenSigner, native.Keyring]) {
 
 const api = {
   TokenSigner,
+  CorrelationIds,
   Keyring,
   Fields,
   RouteTable,

@@ -106,10 +106,12 @@ impl Client {
     /// A client for `aspId` (`X-KM-User-AspId`), signing with `signer`,
     /// sealing and opening with `keyring`. `options.accessKey` is sent as
     /// `X-KM-Access-Key` (a request to the platform; a callback sends
-    /// none), `options.cryptoKeyId` as `X-KM-Crypto-Key-Id`.
+    /// none), `options.cryptoKeyId` as `X-KM-Crypto-Key-Id`;
+    /// `options.instance` (and `options.instanceBits`) draws the correlation
+    /// ids as that instance of a fleet (see `CorrelationIds`).
     #[napi(
         constructor,
-        ts_args_type = "aspId: string, signer: TokenSigner, keyring: Keyring, routes: string | RouteTable, options?: { accessKey?: string; cryptoKeyId?: string }"
+        ts_args_type = "aspId: string, signer: TokenSigner, keyring: Keyring, routes: string | RouteTable, options?: { accessKey?: string; cryptoKeyId?: string; instance?: number; instanceBits?: number }"
     )]
     pub fn new(
         asp_id: Unknown<'_>,
@@ -143,6 +145,9 @@ impl Client {
             "Client: options.cryptoKeyId must be a string",
         )? {
             client = client.crypto_key_id(CryptoKeyId::parse(&id).or_throw()?);
+        }
+        if let Some(instance) = crate::tokens::instance(options.as_ref(), AT)? {
+            client = client.instance(instance);
         }
         Ok(Client {
             client: Arc::new(client),

@@ -1,13 +1,14 @@
-//! `TokenSigner` and `newCorrelationId`.
+//! `TokenSigner`, `newCorrelationId` and `CorrelationIds`.
 
 use std::fmt::Display;
 use std::sync::LazyLock;
 use std::time::Duration;
 
 use konaplate_crypto::{
-    AcceptedForms, CorrelationIdGenerator, ProjectSecret, TokenForm, VerifyOptions,
+    AcceptedForms, CorrelationIdGenerator, Instance, ProjectSecret, TokenForm, VerifyOptions,
 };
 use napi::Unknown;
+use napi::bindgen_prelude::Object;
 use napi::bindgen_prelude::{Either, Uint8ArraySlice};
 use napi_derive::napi;
 
@@ -136,15 +137,97 @@ pub(crate) fn verify_options(
 #[napi(ts_args_type = "zone?: string")]
 pub fn new_correlation_id(zone: Option<Unknown<'_>>) -> Result<String> {
     static IDS: LazyLock<CorrelationIdGenerator> = LazyLock::new(CorrelationIdGenerator::new);
+    generate(&IDS, zone, "newCorrelationId")
+}
+
+/// An id of `ids` in the `zone` argument's zone (absent: KST).
+fn generate(ids: &CorrelationIdGenerator, zone: Option<Unknown<'_>>, at: &str) -> Result<String> {
     let zone = match zone {
-        Some(zone) => arg::<Option<String>>(zone, "newCorrelationId: zone must be a string")?,
+        Some(zone) => arg::<Option<String>>(zone, Wanted(at, "zone must be a string"))?,
         None => None,
     };
     let zone = match zone {
         Some(name) => name.parse::<konaplate_crypto::TimeZone>().or_throw()?,
         None => konaplate_crypto::TimeZone::KST,
     };
-    Ok(IDS.generate(zone).or_throw()?.as_str().to_owned())
+    Ok(ids.generate(zone).or_throw()?.as_str().to_owned())
+}
+
+/// `options.instance` and `options.instanceBits` (4 unless given) as an
+/// instance of a fleet, if `options.instance` is given.
+pub(crate) fn instance(options: Option<&Object<'_>>, at: &str) -> Result<Option<Instance>> {
+    let number = |name: &str| -> Result<Option<u32>> {
+        let what = format!("{at}: options.{name} must be a whole number");
+        match option::<f64>(options, name, &what)? {
+            Some(value) => Ok(Some(
+                u32::try_from(whole(value, &what)?).unwrap_or(u32::MAX),
+            )),
+            None => Ok(None),
+        }
+    };
+    match (number("instance")?, number("instanceBits")?) {
+        (Some(n), bits) => Instance::with_bits(n, bits.unwrap_or(Instance::DEFAULT_BITS))
+            .map(Some)
+            .or_throw(),
+        (None, Some(_)) => Err(crate::errors::type_error(format_args!(
+            "{at}: options.instanceBits needs options.instance"
+        ))),
+        (None, None) => Ok(None),
+    }
+}
+
+/// Correlation ids drawn as one instance of a fleet: `options.instance`
+/// takes the top `options.instanceBits` bits of the suffix (4 by default:
+/// instances 0 to 15), so instances with distinct numbers never make the
+/// same id. Each makes 2^(28 - instanceBits) ids a second.
+#[napi]
+pub struct CorrelationIds {
+    ids: CorrelationIdGenerator,
+    instance: Instance,
+}
+
+#[napi]
+impl CorrelationIds {
+    /// The ids of instance `options.instance` (`InvalidInstance` out of range).
+    #[napi(
+        constructor,
+        ts_args_type = "options: { instance: number; instanceBits?: number }"
+    )]
+    pub fn new(options: Unknown<'_>) -> Result<CorrelationIds> {
+        const AT: &str = "CorrelationIds";
+        let options = self::options(Some(options), "CorrelationIds: options must be an object")?;
+        let instance = self::instance(options.as_ref(), AT)?.ok_or_else(|| {
+            crate::errors::type_error("CorrelationIds: options.instance is required")
+        })?;
+        Ok(CorrelationIds {
+            ids: CorrelationIdGenerator::new().with_instance(instance),
+            instance,
+        })
+    }
+
+    /// A new correlation id for now in `zone` (`"KST"`, the default).
+    #[napi(ts_args_type = "zone?: string")]
+    pub fn generate(&self, zone: Option<Unknown<'_>>) -> Result<String> {
+        generate(&self.ids, zone, "CorrelationIds.generate")
+    }
+
+    /// The instance number.
+    #[napi(getter)]
+    pub fn instance(&self) -> u32 {
+        self.instance.number()
+    }
+
+    /// The bits of the suffix it takes.
+    #[napi(getter)]
+    pub fn instance_bits(&self) -> u32 {
+        self.instance.bits()
+    }
+
+    /// Ids this instance can make in one second.
+    #[napi(getter)]
+    pub fn ids_per_second(&self) -> u32 {
+        self.instance.ids_per_second()
+    }
 }
 
 /// `value` as a whole number from 0 to 2^53, or a `TypeError` saying `what`.

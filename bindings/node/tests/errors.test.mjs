@@ -17,6 +17,10 @@ const UNREACHABLE = {
   unreadable_body: 'raised by the Rust HTTP layer reading a body; Node hands over whole bodies',
   invalid_correlation_id: 'a correlation id read from a header is invalid_header, naming it',
   io: 'the package reads no files: keys come in as bytes',
+  replay_store_unavailable: 'the shared replay stores (Redis) are the Rust front ends\'; the package\'s guard is in-process',
+  unknown_asp_id: 'tenant registries are the Rust front ends\'; a Server here serves one provider',
+  unknown_access_key: 'tenant registries are the Rust front ends\'; a Server here serves one provider',
+  invalid_tenants: 'tenant registries are the Rust front ends\'',
 };
 
 const classes = Object.values(km).filter((value) => typeof value === 'function' && value.prototype instanceof km.KonaError);
@@ -24,7 +28,7 @@ const classes = Object.values(km).filter((value) => typeof value === 'function' 
 const snake = (name) => name.replace(/(?<!^)(?=[A-Z])/g, '_').toLowerCase();
 
 test('every kind is a subclass with its code, status and category', () => {
-  assert.equal(classes.length, 38);
+  assert.equal(classes.length, 43);
   for (const cls of classes) {
     const error = new cls('message');
     assert.ok(error instanceof km.KonaError && error instanceof Error);
@@ -105,6 +109,7 @@ function triggers() {
     key_unusable: () => new km.Server(signer, rsaPrivate, ROUTES).accept('POST', CANCEL, headers, request.body),
     query_not_allowed: accept(headers, { path: `${CANCEL}?userId=999` }),
     invalid_capacity: () => new km.Server(signer, keyring, ROUTES, { replayGuard: 0 }),
+    invalid_instance: () => new km.CorrelationIds({ instance: 16 }),
   };
 }
 

@@ -6,7 +6,7 @@ import { createHmac, randomBytes, randomInt } from 'node:crypto';
 import { test } from 'node:test';
 import { inspect } from 'node:util';
 
-import { SECRET, km, vectors } from './support.mjs';
+import { ACCESS_KEY, ASP_ID, CANCEL, KEY_B, ROUTES, SECRET, SEED_REQUEST, jwk, km, vectors } from './support.mjs';
 
 const tokens = vectors('tokens.json');
 
@@ -101,4 +101,35 @@ test('correlation ids are yyMMddHHmmss-xxxxxxx and unique', () => {
   assert.equal(ids.size, 10000);
   assert.match(km.newCorrelationId('UTC'), /^\d{12}-[0-9a-f]{7}$/);
   assert.throws(() => km.newCorrelationId('Mars'), km.UnknownTimeZone);
+});
+
+// Issue 20, item 4: the instance number is the suffix's top bits.
+test('instances of a fleet draw disjoint correlation ids', () => {
+  const all = new Set();
+  for (let n = 0; n < 16; n++) {
+    const ids = new km.CorrelationIds({ instance: n });
+    for (let i = 0; i < 1000; i++) {
+      const id = ids.generate();
+      assert.equal(parseInt(id.slice(13), 16) >>> 24, n, id);
+      all.add(id);
+    }
+  }
+  assert.equal(all.size, 16 * 1000);
+  const wide = new km.CorrelationIds({ instance: 300, instanceBits: 10 });
+  assert.deepEqual([wide.instance, wide.instanceBits, wide.idsPerSecond], [300, 10, 1 << 18]);
+  assert.equal(parseInt(wide.generate('UTC').slice(13), 16) >>> 18, 300);
+  assert.throws(() => new km.CorrelationIds({ instance: 16 }), km.InvalidInstance);
+  assert.throws(() => new km.CorrelationIds({ instance: 1, instanceBits: 17 }), km.InvalidInstance);
+  assert.throws(() => new km.CorrelationIds({ instance: 1.5 }), TypeError);
+  assert.throws(() => new km.CorrelationIds({}), /options.instance is required/);
+
+  const signer = new km.TokenSigner('s');
+  const keyring = km.Keyring.fromJwks(JSON.stringify({ keys: [jwk(KEY_B)] }));
+  const fleet = new km.Client(ASP_ID, signer, keyring, ROUTES, { accessKey: ACCESS_KEY, cryptoKeyId: KEY_B, instance: 7 });
+  for (let i = 0; i < 50; i++) {
+    const id = fleet.prepare('POST', CANCEL, SEED_REQUEST).correlationId;
+    assert.equal(parseInt(id.slice(13), 16) >>> 24, 7, id);
+  }
+  assert.throws(() => new km.Client(ASP_ID, signer, keyring, ROUTES, { instance: 99 }), km.InvalidInstance);
+  assert.throws(() => new km.Client(ASP_ID, signer, keyring, ROUTES, { instanceBits: 8 }), /instanceBits needs options.instance/);
 });

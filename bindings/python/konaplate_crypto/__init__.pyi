@@ -91,6 +91,16 @@ class QueryNotAllowed(Error): ...
 
 class InvalidCapacity(Error): ...
 
+class ReplayStoreUnavailable(Error): ...
+
+class UnknownAspId(Error): ...
+
+class UnknownAccessKey(Error): ...
+
+class InvalidInstance(Error): ...
+
+class InvalidTenants(Error): ...
+
 ERROR_CLASSES: tuple[type[Error], ...]
 """Every error kind's class, in the crate's order."""
 
@@ -120,6 +130,20 @@ class TokenSigner:
 
 def new_correlation_id(zone: str = "KST") -> str:
     """A new correlation id (``yyMMddHHmmss-xxxxxxx``) for now in ``zone``."""
+
+@final
+class CorrelationIds:
+    """Correlation ids drawn as one instance of a fleet (its number in the suffix's top bits)."""
+
+    def __new__(cls, instance: int, instance_bits: int = 4) -> CorrelationIds: ...
+    def generate(self, zone: str = "KST") -> str:
+        """A new correlation id for now in ``zone``."""
+    @property
+    def instance(self) -> int: ...
+    @property
+    def instance_bits(self) -> int: ...
+    @property
+    def ids_per_second(self) -> int: ...
 
 @final
 class Keyring:
@@ -185,6 +209,8 @@ class Client:
         routes: str,
         access_key: Optional[str] = None,
         crypto_key_id: Optional[str] = None,
+        instance: Optional[int] = None,
+        instance_bits: int = 4,
     ) -> Client: ...
     def prepare(self, method: str, path: str, body: bytes = ...) -> PreparedRequest:
         """Signs a request and protects its body as its route says."""

@@ -45,7 +45,8 @@ pub(crate) struct Client {
 #[pymethods]
 impl Client {
     #[new]
-    #[pyo3(signature = (asp_id, signer, keyring, routes, access_key=None, crypto_key_id=None))]
+    #[pyo3(signature = (asp_id, signer, keyring, routes, access_key=None, crypto_key_id=None, instance=None, instance_bits=4))]
+    #[allow(clippy::too_many_arguments)]
     fn new(
         asp_id: &str,
         signer: &TokenSigner,
@@ -53,7 +54,10 @@ impl Client {
         routes: &str,
         access_key: Option<&str>,
         crypto_key_id: Option<&str>,
+        instance: Option<u32>,
+        instance_bits: u32,
     ) -> PyResult<Client> {
+        let instance = crate::tokens::instance(instance, instance_bits)?;
         let mut client = konaplate_crypto::Client::new(
             AspId::parse(asp_id).or_raise()?,
             signer.signer.clone(),
@@ -65,6 +69,9 @@ impl Client {
         }
         if let Some(id) = crypto_key_id {
             client = client.crypto_key_id(CryptoKeyId::parse(id).or_raise()?);
+        }
+        if let Some(instance) = instance {
+            client = client.instance(instance);
         }
         Ok(Client { client })
     }

@@ -41,6 +41,7 @@ fn clear_bytes(py: Python<'_>, clear: Zeroizing<Vec<u8>>) -> Bound<'_, PyBytes> 
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     errors::register(m)?;
     m.add_class::<tokens::TokenSigner>()?;
+    m.add_class::<tokens::CorrelationIds>()?;
     m.add_function(wrap_pyfunction!(tokens::new_correlation_id, m)?)?;
     m.add_class::<keys::Keyring>()?;
     m.add_class::<keys::Fields>()?;

@@ -4,7 +4,7 @@ use std::sync::LazyLock;
 use std::time::Duration;
 
 use konaplate_crypto::{
-    AcceptedForms, CorrelationIdGenerator, DateTime, ProjectSecret, TimeZone, TokenForm,
+    AcceptedForms, CorrelationIdGenerator, DateTime, Instance, ProjectSecret, TimeZone, TokenForm,
     VerifyOptions,
 };
 use pyo3::exceptions::PyTypeError;
@@ -112,4 +112,68 @@ pub(crate) fn new_correlation_id(zone: &str) -> PyResult<String> {
     static IDS: LazyLock<CorrelationIdGenerator> = LazyLock::new(CorrelationIdGenerator::new);
     let zone: TimeZone = zone.parse().or_raise()?;
     Ok(IDS.generate(zone).or_raise()?.as_str().to_owned())
+}
+
+/// The instance of a fleet `instance` and `bits` say, if `instance` is given.
+pub(crate) fn instance(instance: Option<u32>, bits: u32) -> PyResult<Option<Instance>> {
+    instance
+        .map(|number| Instance::with_bits(number, bits))
+        .transpose()
+        .or_raise()
+}
+
+/// Correlation ids drawn as one instance of a fleet: the instance number
+/// takes the top `instance_bits` bits of the suffix (4 by default:
+/// instances 0 to 15), so instances with distinct numbers never make the
+/// same id. Thread-safe; share one per process.
+#[pyclass(frozen, module = "konaplate_crypto")]
+pub(crate) struct CorrelationIds {
+    ids: CorrelationIdGenerator,
+    instance: Instance,
+}
+
+#[pymethods]
+impl CorrelationIds {
+    #[new]
+    #[pyo3(signature = (instance, instance_bits=4))]
+    fn new(instance: u32, instance_bits: u32) -> PyResult<CorrelationIds> {
+        let instance = Instance::with_bits(instance, instance_bits).or_raise()?;
+        Ok(CorrelationIds {
+            ids: CorrelationIdGenerator::new().with_instance(instance),
+            instance,
+        })
+    }
+
+    /// A new correlation id for now in `zone`.
+    #[pyo3(signature = (zone="KST"))]
+    fn generate(&self, zone: &str) -> PyResult<String> {
+        let zone: TimeZone = zone.parse().or_raise()?;
+        Ok(self.ids.generate(zone).or_raise()?.as_str().to_owned())
+    }
+
+    /// The instance number.
+    #[getter]
+    fn instance(&self) -> u32 {
+        self.instance.number()
+    }
+
+    /// The bits of the suffix it takes.
+    #[getter]
+    fn instance_bits(&self) -> u32 {
+        self.instance.bits()
+    }
+
+    /// Ids this instance can make in one second: 2^(28 - instance_bits).
+    #[getter]
+    fn ids_per_second(&self) -> u32 {
+        self.instance.ids_per_second()
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "CorrelationIds(instance={}, instance_bits={})",
+            self.instance.number(),
+            self.instance.bits()
+        )
+    }
 }

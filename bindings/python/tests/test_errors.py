@@ -20,6 +20,10 @@ UNREACHABLE = {
     "unreadable_body": "raised by the HTTP layer reading a body; Python hands over bytes",
     "streaming_body": "raised by the HTTP layer for a streamed body; Python hands over bytes",
     "invalid_correlation_id": "a correlation id read from a header is invalid_header, naming it",
+    "replay_store_unavailable": "the shared replay stores (Redis) are the Rust front ends'; Python's guard is in-process",
+    "unknown_asp_id": "tenant registries are the Rust front ends'; a Python Server serves one provider",
+    "unknown_access_key": "tenant registries are the Rust front ends'; a Python Server serves one provider",
+    "invalid_tenants": "tenant registries are the Rust front ends'",
 }
 
 
@@ -28,7 +32,7 @@ def snake(name):
 
 
 def test_every_kind_is_a_subclass_with_its_code_and_status():
-    assert len(km.ERROR_CLASSES) == 38
+    assert len(km.ERROR_CLASSES) == 43
     for cls in km.ERROR_CLASSES:
         assert issubclass(cls, km.Error) and issubclass(cls, Exception)
         assert cls.code == snake(cls.__name__), cls
@@ -122,6 +126,7 @@ def triggers(signer, keyring, client, server, dir_vectors, tmp_path):
         ).accept("POST", CANCEL, headers, request.body),
         "query_not_allowed": accept(headers, path=CANCEL + "?userId=999"),
         "invalid_capacity": lambda: km.Server(signer, keyring, ROUTES, replay_guard=0),
+        "invalid_instance": lambda: km.CorrelationIds(16),
     }
 
 

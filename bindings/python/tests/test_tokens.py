@@ -76,6 +76,36 @@ def test_correlation_ids_are_well_formed_and_unique():
         km.new_correlation_id("Mars")
 
 
+def test_instances_of_a_fleet_draw_disjoint_ids():
+    """Issue 20, item 4: the instance number is the suffix's top bits."""
+    fleet = [km.CorrelationIds(n) for n in range(16)]
+    drawn = [{ids.generate() for _ in range(2_000)} for ids in fleet]
+    assert all(len(d) == 2_000 for d in drawn)
+    assert len(set().union(*drawn)) == 16 * 2_000
+    for n, d in enumerate(drawn):
+        assert all(int(i[13:], 16) >> 24 == n for i in d), n
+    wide = km.CorrelationIds(300, instance_bits=10)
+    assert (wide.instance, wide.instance_bits, wide.ids_per_second) == (300, 10, 1 << 18)
+    assert int(wide.generate("UTC")[13:], 16) >> 18 == 300
+    assert repr(wide) == "CorrelationIds(instance=300, instance_bits=10)"
+    for bad in [(16,), (0, 0), (0, 17), (-1,)]:
+        with pytest.raises((km.InvalidInstance, OverflowError)):
+            km.CorrelationIds(*bad)
+
+
+def test_a_client_sends_ids_of_its_instance():
+    signer = km.TokenSigner("s")
+    keyring = km.Keyring.from_jwks(
+        '{"keys":[{"kty":"oct","alg":"A256GCM","kid":"' + "a" * 32 + '","k":"' + "A" * 43 + '"}]}'
+    )
+    routes = '{"routes":[{"method":"POST","path":"/p","request":"plain","response":"plain"}]}'
+    client = km.Client("000170000002000", signer, keyring, routes, instance=5)
+    ids = [client.prepare("POST", "/p", b"{}").correlation_id for _ in range(50)]
+    assert all(int(i[13:], 16) >> 24 == 5 for i in ids), ids
+    with pytest.raises(km.InvalidInstance):
+        km.Client("000170000002000", signer, keyring, routes, instance=16)
+
+
 def test_the_secret_is_never_shown():
     assert "sandbox" not in repr(km.TokenSigner("sandboxSecretKey0001"))
     with pytest.raises(km.InvalidSecret):

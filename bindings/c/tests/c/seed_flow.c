@@ -181,6 +181,18 @@ static void tokens_and_ids(const km_signer *signer) {
     OK(km_correlation_id_new("KST", other, sizeof other));
     CHECK(strlen(id) == KM_CORRELATION_ID_LEN && id[12] == '-' && strcmp(id, other) != 0);
     FAILS(km_correlation_id_new("Mars", id, sizeof id), KM_UNKNOWN_TIME_ZONE, "Mars");
+    /* A fleet: the instance number is the suffix's top bits (its first hex
+     * digit at 4 bits, its first two at 8); out of range changes nothing. */
+    FAILS(km_set_instance(16, 4), KM_INVALID_INSTANCE, "instance 16 in 4 bits");
+    FAILS(km_set_instance(1, 17), KM_INVALID_INSTANCE, "1 to 16 bits");
+    OK(km_set_instance(9, 4));
+    for (int i = 0; i < 100; i++) {
+        OK(km_correlation_id_new("KST", id, sizeof id));
+        CHECK(id[13] == '9');
+    }
+    OK(km_set_instance(0xa7, 8));
+    OK(km_correlation_id_new("KST", id, sizeof id));
+    CHECK(id[13] == 'a' && id[14] == '7');
 }
 
 static void fields_and_envelopes(const km_keyring *keyring) {

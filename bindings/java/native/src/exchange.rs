@@ -83,16 +83,25 @@ pub extern "system" fn Java_konaplate_crypto_Native_clientNew<'local>(
     routes: jlong,
     access_key: JByteArray<'local>,
     crypto_key_id: JByteArray<'local>,
+    instance: jint,
+    instance_bits: jint,
 ) -> jlong {
     run(env, |env| {
         // SAFETY: live handles of these types (`NativeHandle`).
         let (signer, keys, routes) = unsafe { parts(signer, keyring, routes)? };
+        // -1: none given.
+        let instance = (instance != -1)
+            .then(|| crate::tokens::instance(instance, instance_bits))
+            .transpose()?;
         let mut client = Client::new(AspId::parse(&text(env, &asp_id)?)?, signer, keys, routes);
         if let Some(key) = optional_text(env, &access_key)? {
             client = client.access_key(AccessKey::parse(&key)?);
         }
         if let Some(id) = optional_text(env, &crypto_key_id)? {
             client = client.crypto_key_id(CryptoKeyId::parse(&id)?);
+        }
+        if let Some(instance) = instance {
+            client = client.instance(instance);
         }
         Ok(publish(client))
     })

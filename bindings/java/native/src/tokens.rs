@@ -1,14 +1,14 @@
 //! `TokenSigner`, `CorrelationIds` and the table of error kinds.
 
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock, PoisonError, RwLock};
 use std::time::Duration;
 
 use jni::EnvUnowned;
 use jni::objects::{JByteArray, JClass};
-use jni::sys::{jboolean, jlong};
+use jni::sys::{jboolean, jint, jlong};
 use konaplate_crypto::{
-    AcceptedForms, CorrelationIdGenerator, DateTime, ErrorKind, ProjectSecret, TimeZone, TokenForm,
-    TokenSigner, VerifyOptions,
+    AcceptedForms, CorrelationIdGenerator, DateTime, ErrorKind, Instance, ProjectSecret, TimeZone,
+    TokenForm, TokenSigner, VerifyOptions,
 };
 
 use crate::call::{clear, free, held, optional_text, out, publish, run, text};
@@ -119,10 +119,37 @@ pub extern "system" fn Java_konaplate_crypto_Native_correlationId<'local>(
     _class: JClass<'local>,
     zone_name: JByteArray<'local>,
 ) -> JByteArray<'local> {
-    static IDS: LazyLock<CorrelationIdGenerator> = LazyLock::new(CorrelationIdGenerator::new);
     run(env, |env| {
         let zone = zone(optional_text(env, &zone_name)?)?;
-        let id = IDS.generate(zone)?;
+        let ids = Arc::clone(&IDS.read().unwrap_or_else(PoisonError::into_inner));
+        let id = ids.generate(zone)?;
         out(env, id.as_str().as_bytes())
+    })
+}
+
+/// The process's correlation id generator.
+static IDS: LazyLock<RwLock<Arc<CorrelationIdGenerator>>> =
+    LazyLock::new(|| RwLock::new(Arc::new(CorrelationIdGenerator::new())));
+
+/// Instance `number` of a fleet in `bits` bits (both checked not negative
+/// by the caller), as `Instance` checks it.
+pub(crate) fn instance(number: jint, bits: jint) -> konaplate_crypto::Result<Instance> {
+    let wide = |v: jint| u32::try_from(v).unwrap_or(u32::MAX);
+    Instance::with_bits(wide(number), wide(bits))
+}
+
+/// Makes the process's ids those of instance `number` in `bits` bits.
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_konaplate_crypto_Native_useInstance<'local>(
+    env: EnvUnowned<'local>,
+    _class: JClass<'local>,
+    number: jint,
+    bits: jint,
+) {
+    run(env, |_| {
+        let instance = instance(number, bits)?;
+        *IDS.write().unwrap_or_else(PoisonError::into_inner) =
+            Arc::new(CorrelationIdGenerator::new().with_instance(instance));
+        Ok(())
     })
 }

@@ -85,7 +85,17 @@ public enum ErrorKind {
     /** {@code query_not_allowed}. */
     QUERY_NOT_ALLOWED("query_not_allowed"),
     /** {@code invalid_capacity}. */
-    INVALID_CAPACITY("invalid_capacity");
+    INVALID_CAPACITY("invalid_capacity"),
+    /** {@code replay_store_unavailable}: the shared replay store did not answer (503). */
+    REPLAY_STORE_UNAVAILABLE("replay_store_unavailable"),
+    /** {@code unknown_asp_id}: no service provider with this ASP id is served (401). */
+    UNKNOWN_ASP_ID("unknown_asp_id"),
+    /** {@code unknown_access_key}: the access key was not issued to this ASP id (401). */
+    UNKNOWN_ACCESS_KEY("unknown_access_key"),
+    /** {@code invalid_instance}: a correlation id instance number or width out of range. */
+    INVALID_INSTANCE("invalid_instance"),
+    /** {@code invalid_tenants}: a tenant registry does not load. */
+    INVALID_TENANTS("invalid_tenants");
 
     private final String code;
 

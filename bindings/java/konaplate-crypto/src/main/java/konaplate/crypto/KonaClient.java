@@ -90,6 +90,8 @@ public final class KonaClient extends NativeObject {
         private final RouteTable routes;
         private String accessKey;
         private String cryptoKeyId;
+        /** The instance number and width, if given. */
+        private int[] instance;
 
         private Builder(String aspId, TokenSigner signer, Keyring keyring, RouteTable routes) {
             this.aspId = Objects.requireNonNull(aspId, "aspId is null");
@@ -111,14 +113,37 @@ public final class KonaClient extends NativeObject {
         }
 
         /**
+         * Draws correlation ids as instance {@code number} (0 to 15) of a fleet: the number takes
+         * the top 4 bits of each id's suffix, so instances with distinct numbers never send the
+         * same id.
+         */
+        public Builder instance(int number) {
+            return instance(number, 4);
+        }
+
+        /**
+         * As {@link #instance(int)}, in a split of {@code bits} bits (1 to 16; {@code number}
+         * below 2<sup>bits</sup>): each instance makes 2<sup>28 - bits</sup> ids a second.
+         * Checked by {@link #build()} ({@link ErrorKind#INVALID_INSTANCE}).
+         */
+        public Builder instance(int number, int bits) {
+            this.instance = new int[] {number, bits};
+            return this;
+        }
+
+        /**
          * The client.
          *
-         * @throws KonaException if the ASP id, access key or key id is malformed
+         * @throws KonaException if the ASP id, access key or key id is malformed, or the
+         *     instance out of range
          */
         public KonaClient build() {
+            // -1: no instance; a negative number given is out of range.
+            int number = instance == null ? -1 : CorrelationIds.checkedNumber(instance[0], instance[1]);
+            int bits = instance == null ? 0 : instance[1];
             return new KonaClient(over(signer, keyring, routes, (s, k, r) -> Native.clientNew(
                     Wire.utf8(aspId), s, k, r, Wire.utf8OrNull(accessKey),
-                    Wire.utf8OrNull(cryptoKeyId))));
+                    Wire.utf8OrNull(cryptoKeyId), number, bits)));
         }
     }
 }

@@ -26,6 +26,8 @@ final class Native {
 
     static native byte[] correlationId(byte[] zone);
 
+    static native void useInstance(int number, int bits);
+
     static native long keyringFromJwks(byte[] jwks);
 
     static native long keyringLoad(byte[] data, byte[] password, byte[] keyId);
@@ -52,7 +54,7 @@ final class Native {
 
     static native long clientNew(
             byte[] aspId, long signer, long keyring, long routes, byte[] accessKey,
-            byte[] cryptoKeyId);
+            byte[] cryptoKeyId, int instance, int instanceBits);
 
     static native void clientFree(long client);
 

@@ -24,7 +24,11 @@ class ErrorsTest {
             ErrorKind.INVALID_CORRELATION_ID, "a correlation id read from a header is invalid_header, naming it",
             ErrorKind.IO, "Keyring.read reports a file it cannot read as UncheckedIOException",
             ErrorKind.UNREADABLE_BODY, "raised by the servlet filter (ServletTest), not by a call",
-            ErrorKind.STREAMING_BODY, "raised by the client hooks (OkHttpTest and the others)");
+            ErrorKind.STREAMING_BODY, "raised by the client hooks (OkHttpTest and the others)",
+            ErrorKind.REPLAY_STORE_UNAVAILABLE, "the shared replay stores (Redis) are the Rust front ends'",
+            ErrorKind.UNKNOWN_ASP_ID, "tenant registries are the Rust front ends'; a KonaServer serves one provider",
+            ErrorKind.UNKNOWN_ACCESS_KEY, "tenant registries are the Rust front ends'; a KonaServer serves one provider",
+            ErrorKind.INVALID_TENANTS, "tenant registries are the Rust front ends'");
 
     @Test
     void theEnumIsTheNativeLibrarysTable() {
@@ -114,6 +118,7 @@ class ErrorsTest {
                 .accept("POST", CANCEL, headers, request.body()));
         calls.put(ErrorKind.QUERY_NOT_ALLOWED, () -> p.server.accept("POST", CANCEL + "?userId=999", headers, request.body()));
         calls.put(ErrorKind.INVALID_CAPACITY, () -> KonaServer.builder(p.signer, p.keyring, p.routes).replayGuard(0).build());
+        calls.put(ErrorKind.INVALID_INSTANCE, () -> KonaClient.builder(ASP_ID, p.signer, p.keyring, p.routes).instance(16).build());
 
         Set<ErrorKind> covered = EnumSet.noneOf(ErrorKind.class);
         covered.addAll(calls.keySet());

@@ -99,4 +99,44 @@ class TokensTest {
             assertTrue(signer.toString().contains("redacted"));
         }
     }
+
+    /** Issue 20, item 4: a fleet's instance number is the top bits of each id's suffix. */
+    @Test
+    void instancesOfAFleetDrawTheirOwnIds() {
+        try (Parties p = new Parties()) {
+            Set<String> all = new HashSet<>();
+            for (int n = 0; n < 16; n++) {
+                try (KonaClient client = KonaClient.builder(ASP_ID, p.signer, p.keyring, p.routes)
+                        .accessKey(ACCESS_KEY).cryptoKeyId(KEY_B).instance(n).build()) {
+                    for (int i = 0; i < 200; i++) {
+                        String id = client.prepare("POST", CANCEL, utf8(SEED_REQUEST)).correlationId();
+                        assertEquals(n, Integer.parseInt(id.substring(13), 16) >>> 24, id);
+                        assertTrue(all.add(id), id);
+                    }
+                }
+            }
+            KonaClient.Builder wide = KonaClient.builder(ASP_ID, p.signer, p.keyring, p.routes).instance(300, 10);
+            try (KonaClient client = wide.build()) {
+                String id = client.prepare("POST", CANCEL, utf8(SEED_REQUEST)).correlationId();
+                assertEquals(300, Integer.parseInt(id.substring(13), 16) >>> 18, id);
+            }
+            for (KonaClient.Builder bad : new KonaClient.Builder[] {
+                    KonaClient.builder(ASP_ID, p.signer, p.keyring, p.routes).instance(16),
+                    KonaClient.builder(ASP_ID, p.signer, p.keyring, p.routes).instance(1, 17),
+                    KonaClient.builder(ASP_ID, p.signer, p.keyring, p.routes).instance(-1)}) {
+                assertEquals(ErrorKind.INVALID_INSTANCE, assertThrows(KonaException.class, bad::build).kind());
+            }
+        }
+        try {
+            CorrelationIds.useInstance(9, 4);
+            for (int i = 0; i < 100; i++) {
+                assertEquals('9', CorrelationIds.next().charAt(13));
+            }
+            KonaException e = assertThrows(KonaException.class, () -> CorrelationIds.useInstance(16, 4));
+            assertTrue(e.getMessage().contains("instance 16 in 4 bits"), e.getMessage());
+            assertEquals('9', CorrelationIds.next().charAt(13), "nothing changed");
+        } finally {
+            CorrelationIds.useInstance(0, 1);
+        }
+    }
 }
