@@ -15,7 +15,7 @@ class PackagingTest {
                 + "with -Dkonaplate.native.dir=DIR");
         assertNull(System.getProperty(NativeLoader.PROPERTY), "the tests load the packed copy");
         // Loaded from it: a call into the library works.
-        assertEquals(38, ErrorKind.values().length);
+        assertEquals(43, ErrorKind.values().length);
         assertTrue(CorrelationIds.next().matches("\\d{12}-[0-9a-f]{7}"));
     }
 }
