@@ -134,7 +134,7 @@ fn setup(args: &Args) -> konaplate_crypto::Result<Setup> {
         }
         (None, Some(keyring), Some(var)) => {
             let secret = ProjectSecret::from_env(var)?;
-            let keys = SharedKeyring::from_file(keyring, None)?;
+            let keys = config::keys(keyring)?;
             (
                 Server::new(TokenSigner::new(&secret), keys.clone(), routes),
                 Keys::One(keys),

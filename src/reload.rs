@@ -38,6 +38,9 @@ pub(crate) struct Sources {
 }
 
 impl Sources {
+    /// The files `paths`, as they are now. Made before they are read where
+    /// the paths are known (a change in between is then seen), else just
+    /// after.
     pub(crate) fn new(paths: Vec<PathBuf>) -> Sources {
         let digest = fingerprint(&paths);
         Sources {
@@ -55,10 +58,12 @@ impl Sources {
         changed
     }
 
-    /// After a successful load from `paths`: these are the files now.
+    /// After a successful load from `paths`: these are the files to look
+    /// at now. What they held is left as [`Sources::changed`] last saw it:
+    /// fingerprinting them again here would miss a change made since they
+    /// were read (at worst, the next look reloads once more than needed).
     pub(crate) fn loaded(&self, paths: Vec<PathBuf>) {
-        let digest = fingerprint(&paths);
-        *self.state.lock().unwrap_or_else(PoisonError::into_inner) = (paths, digest);
+        self.state.lock().unwrap_or_else(PoisonError::into_inner).0 = paths;
     }
 }
 

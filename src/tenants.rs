@@ -290,6 +290,19 @@ impl SecretRef {
         }
     }
 
+    /// The secret `value` (the member `what`) points to, read, its file
+    /// (if any) added to `files`.
+    fn load(
+        value: &Value,
+        what: &str,
+        base: &Path,
+        files: &mut Vec<PathBuf>,
+    ) -> Result<ProjectSecret> {
+        SecretRef::parse(value, what)
+            .map_err(invalid)?
+            .read(base, files)
+    }
+
     fn read(&self, base: &Path, files: &mut Vec<PathBuf>) -> Result<ProjectSecret> {
         match self {
             SecretRef::Env(var) => ProjectSecret::from_env(var),
@@ -342,17 +355,11 @@ fn read_file(path: &Path) -> Result<(Vec<Tenant>, Vec<PathBuf>)> {
 fn tenant(doc: TenantDoc, base: &Path, files: &mut Vec<PathBuf>) -> Result<Tenant> {
     let asp_id = AspId::parse(&doc.asp_id).map_err(|e| invalid(format!("aspId: {e}")))?;
     let named = |e: Error| invalid(format!("ASP id {asp_id}: {}", reason(e)));
-    let secret = SecretRef::parse(&doc.secret, "secret")
-        .map_err(invalid)
-        .and_then(|r| r.read(base, files))
-        .map_err(named)?;
+    let secret = SecretRef::load(&doc.secret, "secret", base, files).map_err(named)?;
     let password = match &doc.keyring_password {
         None => None,
         Some(value) => {
-            let secret = SecretRef::parse(value, "keyringPassword")
-                .map_err(invalid)
-                .and_then(|r| r.read(base, files))
-                .map_err(named)?;
+            let secret = SecretRef::load(value, "keyringPassword", base, files).map_err(named)?;
             let text = String::from_utf8(secret.expose_secret().to_vec())
                 .map_err(|_| named(invalid("keyringPassword is not UTF-8".into())))?;
             Some(KeyPassword::new(text))
@@ -366,10 +373,7 @@ fn tenant(doc: TenantDoc, base: &Path, files: &mut Vec<PathBuf>) -> Result<Tenan
     let mut tenant = Tenant::new(asp_id, TokenSigner::new(&secret), SharedKeyring::new(keys));
     for (i, value) in doc.access_keys.iter().enumerate() {
         let what = format!("accessKeys[{i}]");
-        let secret = SecretRef::parse(value, &what)
-            .map_err(invalid)
-            .and_then(|r| r.read(base, files))
-            .map_err(named)?;
+        let secret = SecretRef::load(value, &what, base, files).map_err(named)?;
         // An access key is 40 visible characters; the error names which
         // entry is wrong and how, never its value.
         let key = std::str::from_utf8(secret.expose_secret())

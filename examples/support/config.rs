@@ -7,13 +7,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use konaplate_crypto::{
-    Error, KeyFile, ReplayGuard, ReplayStore, Result, RouteTable, SharedKeyring, VerifyOptions,
+    Error, ReplayGuard, ReplayStore, Result, RouteTable, SharedKeyring, VerifyOptions,
 };
 
 pub fn keys(path: &Path) -> Result<SharedKeyring> {
-    Ok(SharedKeyring::new(
-        KeyFile::read(path, None)?.into_keyring()?,
-    ))
+    SharedKeyring::from_file(path, None)
 }
 
 pub fn routes(path: Option<&Path>) -> Result<RouteTable> {

@@ -50,12 +50,14 @@ impl SharedKeyring {
     /// [`KeyFile::read`]), and remembers it, to [`reload`](Reload::reload)
     /// from it. `password` opens a PKCS#12 store.
     pub fn from_file(path: &Path, password: Option<KeyPassword>) -> Result<SharedKeyring> {
+        // Looked at before it is read: a change in between is reloaded.
+        let sources = Sources::new(vec![path.to_path_buf()]);
         let ring = KeyFile::read(path, password.as_ref())?.into_keyring()?;
         let mut shared = SharedKeyring::new(ring);
         shared.file = Some(Arc::new(KeySource {
             path: path.to_path_buf(),
             password,
-            sources: Sources::new(vec![path.to_path_buf()]),
+            sources,
         }));
         Ok(shared)
     }
