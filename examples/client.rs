@@ -46,7 +46,7 @@ struct Args {
     /// X-KM-Crypto-Key-Id: the key the exchange uses.
     #[arg(long)]
     key_id: String,
-    /// Route table (default: the shipped routes/kona.json).
+    /// Route table (default: the shipped routes/seed.json).
     #[arg(long)]
     routes: Option<PathBuf>,
 }

@@ -59,7 +59,7 @@ struct Args {
     replay: Option<String>,
 }
 
-const ROUTES: &str = include_str!("../routes/kona.json");
+const ROUTES: &str = include_str!("../routes/seed.json");
 
 async fn serve(app: axum::Router) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -260,7 +260,7 @@ async fn main() {
     );
     let signer = TokenSigner::new(&ProjectSecret::from("load example secret"));
     let routes = RouteTable::from_json(ROUTES).unwrap();
-    let server = Server::new(signer.clone(), keys.clone(), routes.clone());
+    let server = Server::new(signer.clone(), keys.clone(), routes.clone()).unwrap();
     let client = Client::new(
         AspId::parse("000170000002000").unwrap(),
         signer,

@@ -51,7 +51,7 @@ struct Args {
     /// README), in place of --keyring and --secret-env.
     #[arg(long, conflicts_with_all = ["keyring", "secret_env"])]
     tenants: Option<PathBuf>,
-    /// Route table (default: the shipped routes/kona.json).
+    /// Route table (default: the shipped routes/seed.json).
     #[arg(long)]
     routes: Option<PathBuf>,
     /// Largest request body read, in bytes.
@@ -128,7 +128,7 @@ fn setup(args: &Args) -> konaplate_crypto::Result<Setup> {
         (Some(file), _, _) => {
             let tenants = Tenants::from_file(file)?;
             (
-                Server::from_tenants(tenants.clone(), routes),
+                Server::from_tenants(tenants.clone(), routes)?,
                 Keys::Many(tenants),
             )
         }
@@ -136,7 +136,7 @@ fn setup(args: &Args) -> konaplate_crypto::Result<Setup> {
             let secret = ProjectSecret::from_env(var)?;
             let keys = config::keys(keyring)?;
             (
-                Server::new(TokenSigner::new(&secret), keys.clone(), routes),
+                Server::new(TokenSigner::new(&secret), keys.clone(), routes)?,
                 Keys::One(keys),
             )
         }

@@ -58,6 +58,31 @@ pub fn seal_envelope_with_rng<R: CryptoRng + ?Sized>(
 const PREFIX: &str = "{\"encData\":\"";
 const SUFFIX: &str = "\"}";
 
+/// Whether `body` is an envelope: a JSON object whose only member is
+/// `encData`, a string. What a client of an envelope-or-plain route opens;
+/// anything else it takes as it is.
+pub(crate) fn is_envelope(body: &[u8]) -> bool {
+    let Ok(text) = core::str::from_utf8(body) else {
+        return false;
+    };
+    if json::check_depth(text).is_err() {
+        return false;
+    }
+    let Ok(root) = json::parse_document(text) else {
+        return false;
+    };
+    if json::kind(root) != Kind::Object {
+        return false;
+    }
+    match json::members(root) {
+        Ok(members) => matches!(
+            members.0.as_slice(),
+            [(name, value)] if name == ENVELOPE_MEMBER && json::kind(value) == Kind::String
+        ),
+        Err(_) => false,
+    }
+}
+
 /// Opens an envelope: a JSON object whose only member is `encData`, a string
 /// holding a compact JWE. Returns the original body's bytes.
 pub fn open_envelope(envelope: &[u8], opener: &Opener) -> Result<Zeroizing<Vec<u8>>> {

@@ -21,6 +21,7 @@ mod json;
 mod jwe;
 mod keyring;
 mod keys;
+mod mistakes;
 mod reload;
 mod replay;
 mod routes;
@@ -54,9 +55,12 @@ pub use keys::{
     KeyMaterial, KeyPassword, MIN_RSA_BITS, RsaPrivateComponents, RsaPrivateKey, RsaPublicKey,
     SymmetricKey,
 };
+pub use mistakes::MacMistake;
 pub use reload::{Reload, Watch, watch};
 pub use replay::ReplayGuard;
-pub use routes::{RequestProtection, ResponseProtection, Route, RouteMatch, RouteTable};
+pub use routes::{
+    RequestProtection, ResponseChoice, ResponseProtection, Route, RouteMatch, RouteTable,
+};
 pub use secret::ProjectSecret;
 pub use store::{CLOCK_MARGIN, ReplayRecord, ReplayStore, StoreFuture};
 #[cfg(feature = "redis")]
@@ -71,4 +75,4 @@ pub use web::NotVerified;
 #[cfg(feature = "http")]
 pub use web::error_response;
 #[cfg(feature = "tower")]
-pub use web::{ServerLayer, ServerService, Verified};
+pub use web::{Refusal, ServerLayer, ServerService, Verified};

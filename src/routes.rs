@@ -10,7 +10,9 @@
 //! ```
 //!
 //! A request is `"plain"` or `"envelope"`; a response is `"plain"`,
-//! `"envelope"` or `{"fields": [paths], "strict": bool}` (strict: a path that
+//! `"envelope"`, `"envelope-or-plain"` (not known: see
+//! [`ResponseProtection::EnvelopeOrPlain`]) or
+//! `{"fields": [paths], "strict": bool}` (strict: a path that
 //! matches nothing is an error rather than a clear response; the seed's
 //! route says `false` because its error answers, `003_003` and the like,
 //! carry no card fields). Two optional members, both `false` by default:
@@ -54,6 +56,27 @@ pub enum ResponseProtection {
     Envelope,
     /// The marked fields encrypted in place (strict or not, as the [`Fields`] say).
     Fields(Fields),
+    /// Not known (`"envelope-or-plain"` in a table): the platform's
+    /// documents do not say, and public clients open an `encData` envelope
+    /// if the answer is one and take any other answer as it is. A
+    /// [`Client`](crate::Client) does the same; a [`Server`](crate::Server)
+    /// must be told what it sends: it refuses a table holding such a route
+    /// unless the table is [`RouteTable::chosen_per_answer`], and then each
+    /// answer on the route says ([`Server::respond_as`](crate::Server::respond_as)).
+    EnvelopeOrPlain,
+}
+
+/// What a server sends on a route whose response is
+/// [`ResponseProtection::EnvelopeOrPlain`]: the answer's own choice.
+/// (With the `tower` feature, a handler behind the layer puts one in its
+/// response's extensions.)
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ResponseChoice {
+    /// Sealed whole into `{"encData":"<JWE>"}`.
+    Envelope,
+    /// As it is.
+    Plain,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -287,6 +310,8 @@ impl RouteMatch {
 #[derive(Clone, Debug)]
 pub struct RouteTable {
     routes: Arc<[Arc<Route>]>,
+    /// Whether a server's answers on envelope-or-plain routes say what they are.
+    chosen_per_answer: bool,
 }
 
 #[derive(Deserialize)]
@@ -347,7 +372,47 @@ impl RouteTable {
         }
         Ok(RouteTable {
             routes: routes.into_iter().map(Arc::new).collect(),
+            chosen_per_answer: false,
         })
+    }
+
+    /// Lets a [`Server`](crate::Server) load this table although it holds
+    /// routes whose response is [`ResponseProtection::EnvelopeOrPlain`]:
+    /// each answer on one says what it is, with
+    /// [`Server::respond_as`](crate::Server::respond_as) (a local stand-in
+    /// for the platform answers as its fixture says). Without it such a
+    /// table is refused, naming the route.
+    #[must_use]
+    pub fn chosen_per_answer(mut self) -> RouteTable {
+        self.chosen_per_answer = true;
+        self
+    }
+
+    /// Whether [`RouteTable::chosen_per_answer`] was called.
+    pub fn is_chosen_per_answer(&self) -> bool {
+        self.chosen_per_answer
+    }
+
+    /// Refuses what a server cannot send: a route whose response is
+    /// envelope-or-plain, unless the answers say.
+    pub(crate) fn check_for_server(&self) -> Result<()> {
+        if self.chosen_per_answer {
+            return Ok(());
+        }
+        match self
+            .iter()
+            .enumerate()
+            .find(|(_, r)| matches!(r.response, ResponseProtection::EnvelopeOrPlain))
+        {
+            Some((i, route)) => Err(Error::InvalidRoutes {
+                reason: format!(
+                    "route {i} ({} {}): the response is \"envelope-or-plain\", which a client reads but a server cannot send; say \"plain\", \"envelope\" or the fields, or let each answer say (RouteTable::chosen_per_answer)",
+                    quoted(&route.method),
+                    quoted(&route.template)
+                ),
+            }),
+            None => Ok(()),
+        }
     }
 
     /// Loads a route table from its JSON text (the format above).
@@ -389,9 +454,12 @@ impl RouteTable {
                     FileProtection::Named(name) if name == "envelope" => {
                         ResponseProtection::Envelope
                     }
+                    FileProtection::Named(name) if name == "envelope-or-plain" => {
+                        ResponseProtection::EnvelopeOrPlain
+                    }
                     FileProtection::Named(_) => {
                         return Err(context(Error::InvalidRoutes {
-                            reason: "response is \"plain\", \"envelope\" or {\"fields\": [...], \"strict\": bool}".into(),
+                            reason: "response is \"plain\", \"envelope\", \"envelope-or-plain\" or {\"fields\": [...], \"strict\": bool}".into(),
                         }));
                     }
                     FileProtection::Fields(f) => {

@@ -336,6 +336,9 @@ pub struct TokenSigner {
     /// Keyed with a key derived from the secret: names an accepted token
     /// in a replay store without storing its MAC.
     replay: HmacSha256,
+    /// Keyed with the secret base64-decoded, when it is base64: signs
+    /// nothing, only tells a client's common mistake ([`TokenSigner::diagnose`]).
+    decoded: Option<Box<HmacSha256>>,
 }
 
 /// What the replay store's key is derived under: `HMAC(secret, label)`.
@@ -368,10 +371,22 @@ impl TokenSigner {
         derive.update(REPLAY_LABEL);
         let derived =
             zeroize::Zeroizing::new(<[u8; MAC_LEN]>::from(derive.finalize().into_bytes()));
+        let decoded = crate::mistakes::base64_decoded(key).map(|bytes| Box::new(keyed(&bytes)));
         TokenSigner {
             mac,
             replay: keyed(derived.as_slice()),
+            decoded,
         }
+    }
+
+    /// Whether the token's MAC is over `body` keyed with the secret
+    /// base64-decoded (false when the secret is not base64).
+    pub(crate) fn mac_matches_decoded_secret(&self, token: &TranToken, body: &[u8]) -> bool {
+        self.decoded.as_ref().is_some_and(|state| {
+            let mut mac = HmacSha256::clone(state);
+            mac.update(body);
+            mac.verify_slice(&token.mac).is_ok()
+        })
     }
 
     /// The name a replay store records `token` under: the first 16 bytes of

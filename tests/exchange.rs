@@ -34,7 +34,7 @@ fn ring(ids: &[char]) -> Keyring {
 }
 
 fn routes_json() -> String {
-    std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/routes/kona.json")).unwrap()
+    std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/routes/seed.json")).unwrap()
 }
 
 fn routes() -> RouteTable {
@@ -83,7 +83,7 @@ fn sides(routes: RouteTable) -> Sides {
         )
         .access_key(AccessKey::parse(&"K".repeat(40)).unwrap())
         .crypto_key_id(kid('a')),
-        server: Server::new(signer, server_keys.clone(), routes),
+        server: Server::new(signer, server_keys.clone(), routes).unwrap(),
         server_keys,
     }
 }
@@ -513,7 +513,8 @@ fn a_key_that_cannot_do_what_the_route_needs_is_refused_before_the_handler() {
     // The seed route: a plain request whose response protects fields.
     let request = client.prepare("POST", CANCEL, BODY, now).unwrap();
     for file in ["server-private-pkcs8.pem", "server-certificate.pem"] {
-        let server = Server::new(signer.clone(), rsa_ring(file, id), routes_with_envelope());
+        let server =
+            Server::new(signer.clone(), rsa_ring(file, id), routes_with_envelope()).unwrap();
         let got = server.accept("POST", CANCEL, request.header_pairs(), BODY, now);
         if file.contains("private") {
             let e = got.unwrap_err();
@@ -541,7 +542,8 @@ fn a_key_that_cannot_do_what_the_route_needs_is_refused_before_the_handler() {
         signer,
         rsa_ring("server-certificate.pem", id),
         routes_with_envelope(),
-    );
+    )
+    .unwrap();
     let e = server
         .accept("POST", path, request.header_pairs(), request.body(), now)
         .unwrap_err();

@@ -24,7 +24,7 @@ use konaplate_crypto::{
 };
 use serde_json::{Value, json};
 
-const ROUTES: &str = include_str!("../routes/kona.json");
+const ROUTES: &str = include_str!("../routes/seed.json");
 const ASP_A: &str = "000170000002000";
 const ASP_B: &str = "000170000003000";
 
@@ -249,6 +249,7 @@ fn single_server() -> Server {
         SharedKeyring::new(konaplate_crypto::Keyring::from_jwks(&jwks(&['a'])).unwrap()),
         RouteTable::from_json(ROUTES).unwrap(),
     )
+    .unwrap()
 }
 
 fn redis_store(redis: &Redis) -> Arc<dyn ReplayStore> {
@@ -587,7 +588,8 @@ async fn a_key_file_rewritten_under_load_fails_no_request() {
         TokenSigner::new(&ProjectSecret::from("fleet secret")),
         keys.clone(),
         RouteTable::from_json(ROUTES).unwrap(),
-    );
+    )
+    .unwrap();
     let guard = konaplate_crypto::ReplayGuard::new(1 << 16, Duration::from_secs(300)).unwrap();
     let (base, _) = in_process(server, Arc::new(guard)).await;
     let old = client(ASP_A, "fleet secret", kid('a'), &jwks(&['a', 'b']), 'A');
@@ -714,7 +716,8 @@ fn a_tenant_registry_reloads_from_its_files() {
     let dir = scratch("tenants-reload");
     let file = tenants_file(&dir, false);
     let tenants = Tenants::from_file(&file).unwrap();
-    let server = Server::from_tenants(tenants.clone(), RouteTable::from_json(ROUTES).unwrap());
+    let server =
+        Server::from_tenants(tenants.clone(), RouteTable::from_json(ROUTES).unwrap()).unwrap();
     let accept = |client: &Client| {
         let request = prepare(client);
         server

@@ -21,7 +21,7 @@ use reqwest_middleware::ClientWithMiddleware;
 use serde_json::{Value, json};
 
 const SECRET: &str = "loopback test secret";
-const ROUTES: &str = include_str!("../routes/kona.json");
+const ROUTES: &str = include_str!("../routes/seed.json");
 
 fn kid(c: char) -> CryptoKeyId {
     common::kid(c)
@@ -55,7 +55,7 @@ impl Default for Setup {
 /// Starts the example server on 127.0.0.1:0; it stops with the test's
 /// runtime. Returns its URL.
 async fn start(keys: SharedKeyring, setup: Setup) -> String {
-    let mut server = Server::new(signer(), keys, RouteTable::from_json(ROUTES).unwrap());
+    let mut server = Server::new(signer(), keys, RouteTable::from_json(ROUTES).unwrap()).unwrap();
     if let Some(guard) = setup.guard {
         server = server.with_replay_guard(guard);
     }
@@ -499,7 +499,8 @@ async fn the_extractor_gives_the_verified_headers() {
         signer(),
         keys.clone(),
         RouteTable::from_json(ROUTES).unwrap(),
-    );
+    )
+    .unwrap();
     let layered = axum::Router::new()
         .route(seed::PATH, axum::routing::post(echo))
         .layer(ServerLayer::new(server));
@@ -530,7 +531,8 @@ async fn an_answer_the_route_cannot_protect_is_a_500() {
         signer(),
         keys.clone(),
         RouteTable::from_json(ROUTES).unwrap(),
-    );
+    )
+    .unwrap();
     let app = axum::Router::new()
         .route(
             seed::PATH,

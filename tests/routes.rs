@@ -208,3 +208,111 @@ fn query_and_callback_are_off_unless_the_table_says_so() {
     .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::InvalidRoutes);
 }
+
+/// Issue 21, item 4: a route whose response is not known
+/// (`"envelope-or-plain"`). A client opens an envelope if the answer is
+/// one and takes any other answer as it is; a server refuses such a table,
+/// naming the route, unless each answer says (and then it must).
+#[test]
+fn envelope_or_plain_is_read_by_clients_and_chosen_by_servers() {
+    use konaplate_crypto::{
+        AccessKey, AspId, Client, ContentEncryption, CryptoKeyId, Error, Keyring, ProjectSecret,
+        ResponseChoice, Server, SharedKeyring, TokenSigner, generate_jwks,
+    };
+    use std::time::SystemTime;
+
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/routes/kona.json")).unwrap();
+    let routes = RouteTable::from_json(&text).unwrap();
+    let found = routes.find("POST", "/api/v1/user/card/list").unwrap();
+    assert!(matches!(
+        found.route().response(),
+        ResponseProtection::EnvelopeOrPlain
+    ));
+    let kid = CryptoKeyId::parse("0123456789abcdef0123456789abcdef").unwrap();
+    let keys = SharedKeyring::new(
+        Keyring::from_jwks(&generate_jwks(&kid, ContentEncryption::A128Gcm)).unwrap(),
+    );
+    let signer = TokenSigner::new(&ProjectSecret::from("a secret"));
+    let Err(Error::InvalidRoutes { reason }) =
+        Server::new(signer.clone(), keys.clone(), routes.clone())
+    else {
+        panic!("a server must be told what it sends");
+    };
+    assert!(
+        reason.starts_with(
+            "route 1 (POST /api/v1/user/registration): the response is \"envelope-or-plain\""
+        ),
+        "{reason}"
+    );
+
+    let server = Server::new(
+        signer.clone(),
+        keys.clone(),
+        routes.clone().chosen_per_answer(),
+    )
+    .unwrap();
+    let client = Client::new(
+        AspId::parse("000170000002000").unwrap(),
+        signer,
+        keys,
+        routes,
+    )
+    .access_key(AccessKey::parse(&"A".repeat(40)).unwrap())
+    .crypto_key_id(kid);
+    let answer = br#"{"code":"000_000","cards":[]}"#;
+    for (path, request_body) in [
+        ("/api/v1/user/card/list", &br#"{"userId":1}"#[..]),
+        ("/api/v1/user/registration", &br#"{"loginId":"kim"}"#[..]),
+    ] {
+        let request = client
+            .prepare("POST", path, request_body, SystemTime::now())
+            .unwrap();
+        let accepted = server
+            .accept(
+                "POST",
+                path,
+                request.header_pairs(),
+                request.body(),
+                SystemTime::now(),
+            )
+            .unwrap();
+        assert_eq!(accepted.body(), request_body);
+        let e = server.respond(&accepted, answer).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidRoutes, "{e}");
+        let sealed = server
+            .respond_as(&accepted, ResponseChoice::Envelope, answer)
+            .unwrap();
+        assert!(sealed.body().starts_with(br#"{"encData":"ey"#));
+        let clear = client
+            .finish(&request, sealed.header_pairs(), sealed.body())
+            .unwrap();
+        assert_eq!(&clear[..], answer);
+        let plain = server
+            .respond_as(&accepted, ResponseChoice::Plain, answer)
+            .unwrap();
+        assert_eq!(plain.body(), answer);
+        let clear = client
+            .finish(&request, plain.header_pairs(), plain.body())
+            .unwrap();
+        assert_eq!(&clear[..], answer);
+    }
+    // On a route that says how it answers, an answer may not choose.
+    let seed = "/api/v1/card/delivery/cancel";
+    let request = client
+        .prepare("POST", seed, br#"{"userId":1}"#, SystemTime::now())
+        .unwrap();
+    let accepted = server
+        .accept(
+            "POST",
+            seed,
+            request.header_pairs(),
+            request.body(),
+            SystemTime::now(),
+        )
+        .unwrap();
+    let e = server
+        .respond_as(&accepted, ResponseChoice::Plain, b"{}")
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidRoutes, "{e}");
+}

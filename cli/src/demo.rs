@@ -26,7 +26,7 @@ const SERVER_ONLY_KEY_ID: &str = "DEMO0KEY0SERVER0ONLY000000000002";
 /// The response the platform sends, before its marked fields are encrypted.
 const CANCEL_RESPONSE: &[u8] = br#"{"code":"000_000","message":"Success.","mobileCardNo":"9410123412341234","par":"Q1J4AwSWD4Jr4e4G7wUP2ujLKQ0"}"#;
 /// The route table shipped with the crate.
-const ROUTES: &str = include_str!("../../routes/kona.json");
+const ROUTES: &str = include_str!("../../routes/seed.json");
 
 pub fn run() -> Result<String, Failure> {
     let mut out = String::new();
@@ -57,7 +57,7 @@ pub fn run() -> Result<String, Failure> {
     )
     .access_key(AccessKey::parse(ACCESS_KEY)?)
     .crypto_key_id(shared_id);
-    let server = Server::new(signer, SharedKeyring::new(server_keys.clone()), routes);
+    let server = Server::new(signer, SharedKeyring::new(server_keys.clone()), routes)?;
 
     line(
         w,
@@ -66,7 +66,7 @@ pub fn run() -> Result<String, Failure> {
     line(w, "");
     line(
         w,
-        "-- client: prepare the request (routes/kona.json: plain request, fields in the response)",
+        "-- client: prepare the request (routes/seed.json: plain request, fields in the response)",
     );
     let request = client.prepare(METHOD, PATH, CANCEL_BODY, now)?;
     for (name, value) in request.header_pairs() {

@@ -94,7 +94,7 @@ fn accept(
     } else {
         VerifyOptions::default()
     };
-    let server = Server::new(signer, keys, routes).with_verify_options(options);
+    let server = Server::new(signer, keys, routes)?.with_verify_options(options);
     let accepted = server.accept(
         &common.method,
         &common.path,

@@ -683,7 +683,7 @@ impl Sandbox {
             ok(&kmcrypt(&["keygen", "--kid", SANDBOX_KID], &[], b"")),
         )
         .unwrap();
-        let routes = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../routes/kona.json");
+        let routes = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../routes/seed.json");
         Sandbox { dir, keys, routes }
     }
 

@@ -22,7 +22,7 @@ pub fn routes(path: Option<&Path>) -> Result<RouteTable> {
             })?;
             RouteTable::from_json(&text)
         }
-        None => RouteTable::from_json(include_str!("../../routes/kona.json")),
+        None => RouteTable::from_json(include_str!("../../routes/seed.json")),
     }
 }
 

@@ -9,13 +9,13 @@
 //! use konaplate_crypto::*;
 //! # let kid = CryptoKeyId::parse("0123456789abcdef0123456789abcdef")?;
 //! # let jwks = generate_jwks(&kid, ContentEncryption::A256Gcm);
-//! let routes = RouteTable::from_json(include_str!("../../routes/kona.json"))?;
+//! let routes = RouteTable::from_json(include_str!("../../routes/seed.json"))?;
 //! let keys = SharedKeyring::new(Keyring::from_jwks(&jwks)?);
 //! let signer = TokenSigner::new(&ProjectSecret::from("sandbox secret"));
 //! let client = Client::new(AspId::parse("000170000002000")?, signer.clone(), keys.clone(), routes.clone())
 //!     .access_key(AccessKey::parse("0123456789abcdef0123456789abcdef01234567")?)
 //!     .crypto_key_id(kid);
-//! let server = Server::new(signer, keys, routes);
+//! let server = Server::new(signer, keys, routes)?;
 //! let (method, path) = ("POST", "/api/v1/card/delivery/cancel");
 //!
 //! let request = client.prepare(method, path, br#"{"cardApplyNo":"2022110812081460812345","userId":1}"#, SystemTime::now())?;
@@ -28,6 +28,7 @@
 //! ```
 
 mod client;
+mod explain;
 mod server;
 
 pub use client::{Client, PreparedRequest};
@@ -35,13 +36,13 @@ pub use server::{AcceptedRequest, PreparedResponse, RequestHead, Server};
 
 use zeroize::Zeroizing;
 
-use crate::envelope::{open_envelope, seal_envelope};
+use crate::envelope::{is_envelope, open_envelope, seal_envelope};
 use crate::error::{Error, Result};
 use crate::header_name::HeaderName;
 use crate::ids::CryptoKeyId;
 use crate::jwe::KeySelection;
 use crate::keyring::Keyring;
-use crate::routes::{RequestProtection, ResponseProtection};
+use crate::routes::{RequestProtection, ResponseChoice, ResponseProtection};
 
 /// The key id a protected direction needs.
 fn need_key(key_id: Option<&CryptoKeyId>) -> Result<&CryptoKeyId> {
@@ -82,19 +83,31 @@ fn unprotect_request(
     }
 }
 
-/// A response body as the route sends it.
+/// A response body as the route sends it (on an envelope-or-plain route,
+/// as `choice` says: without one the server has not been told, its fault).
 fn protect_response(
     protection: &ResponseProtection,
+    choice: Option<ResponseChoice>,
     ring: &Keyring,
     key_id: Option<&CryptoKeyId>,
     body: &[u8],
 ) -> Result<Vec<u8>> {
-    match protection {
-        ResponseProtection::Plain => Ok(body.to_vec()),
-        ResponseProtection::Envelope => sealed_envelope(ring, key_id, body),
-        ResponseProtection::Fields(fields) => {
+    match (protection, choice) {
+        (ResponseProtection::Plain, None)
+        | (ResponseProtection::EnvelopeOrPlain, Some(ResponseChoice::Plain)) => Ok(body.to_vec()),
+        (ResponseProtection::Envelope, None)
+        | (ResponseProtection::EnvelopeOrPlain, Some(ResponseChoice::Envelope)) => {
+            sealed_envelope(ring, key_id, body)
+        }
+        (ResponseProtection::Fields(fields), None) => {
             fields.encrypt(body, &ring.sealer(need_key(key_id)?)?)
         }
+        (ResponseProtection::EnvelopeOrPlain, None) => Err(Error::InvalidRoutes {
+            reason: "the route's response is \"envelope-or-plain\": the answer must say which it is (Server::respond_as)".into(),
+        }),
+        (_, Some(_)) => Err(Error::InvalidRoutes {
+            reason: "the route says how its response travels: an answer's own choice is only for \"envelope-or-plain\" routes".into(),
+        }),
     }
 }
 
@@ -109,6 +122,10 @@ fn unprotect_response(
         ResponseProtection::Plain => Ok(Zeroizing::new(body.to_vec())),
         ResponseProtection::Envelope => open_envelope(body, &ring.opener(selection)),
         ResponseProtection::Fields(fields) => fields.decrypt(body, &ring.opener(selection)),
+        ResponseProtection::EnvelopeOrPlain if is_envelope(body) => {
+            open_envelope(body, &ring.opener(selection))
+        }
+        ResponseProtection::EnvelopeOrPlain => Ok(Zeroizing::new(body.to_vec())),
     }
 }
 

@@ -13,7 +13,9 @@ use crate::ids::CryptoKeyId;
 use crate::keyring::{Keyring, SharedKeyring};
 use crate::keys::KeyMaterial;
 use crate::replay::ReplayGuard;
-use crate::routes::{RequestProtection, ResponseProtection, Route, RouteMatch, RouteTable};
+use crate::routes::{
+    RequestProtection, ResponseChoice, ResponseProtection, Route, RouteMatch, RouteTable,
+};
 use crate::store::ReplayRecord;
 use crate::tenants::{Tenant, Tenants};
 use crate::token::{TokenSigner, VerifyOptions};
@@ -44,7 +46,11 @@ impl Server {
     /// `routes` say, with the default [`VerifyOptions`]. It serves one
     /// service provider: any ASP id and any well-formed access key (see
     /// [`Server::from_tenants`] for many).
-    pub fn new(signer: TokenSigner, keys: SharedKeyring, routes: RouteTable) -> Server {
+    ///
+    /// A table holding a route whose response is `"envelope-or-plain"` is
+    /// [`Error::InvalidRoutes`] naming it: a server must be told what it
+    /// sends (see [`RouteTable::chosen_per_answer`]).
+    pub fn new(signer: TokenSigner, keys: SharedKeyring, routes: RouteTable) -> Result<Server> {
         Server::serving(
             Identity::One(Arc::new(Tenant::single(signer, keys))),
             routes,
@@ -54,17 +60,38 @@ impl Server {
     /// A server of every service provider in `tenants`, each request
     /// verified with its own provider's secret, access keys and keyring
     /// (looked up by `X-KM-User-AspId` in the registry as it is when the
-    /// request comes: see [`Tenants`]).
-    pub fn from_tenants(tenants: Tenants, routes: RouteTable) -> Server {
+    /// request comes: see [`Tenants`]). The routes are checked as by
+    /// [`Server::new`].
+    pub fn from_tenants(tenants: Tenants, routes: RouteTable) -> Result<Server> {
         Server::serving(Identity::Many(tenants), routes)
     }
 
-    fn serving(identity: Identity, routes: RouteTable) -> Server {
-        Server {
+    fn serving(identity: Identity, routes: RouteTable) -> Result<Server> {
+        routes.check_for_server()?;
+        Ok(Server {
             identity,
             routes,
             options: VerifyOptions::default(),
             replay: None,
+        })
+    }
+
+    /// The route table.
+    pub fn routes(&self) -> &RouteTable {
+        &self.routes
+    }
+
+    /// The options requests are verified with.
+    pub fn verify_options(&self) -> &VerifyOptions {
+        &self.options
+    }
+
+    /// The service provider `asp_id` names on this server (any, on a
+    /// server of one).
+    pub(crate) fn tenant_for(&self, asp_id: &crate::ids::AspId) -> Option<Arc<Tenant>> {
+        match &self.identity {
+            Identity::One(tenant) => Some(Arc::clone(tenant)),
+            Identity::Many(tenants) => tenants.get(asp_id),
         }
     }
 
@@ -135,10 +162,9 @@ impl Server {
             return Err(Error::QueryNotAllowed);
         }
         let headers = RequestHeaders::parse(headers, &self.options)?;
-        let tenant = match &self.identity {
-            Identity::One(tenant) => Arc::clone(tenant),
-            Identity::Many(tenants) => tenants.get(headers.asp_id()).ok_or(Error::UnknownAspId)?,
-        };
+        let tenant = self
+            .tenant_for(headers.asp_id())
+            .ok_or(Error::UnknownAspId)?;
         if let Some(key) = headers.access_key()
             && !tenant.issued(key)
         {
@@ -200,9 +226,34 @@ impl Server {
     /// The response to `accepted`: `body` protected as the route says under
     /// the key the request named, with `X-KM-Correlation-Id` echoed and
     /// `X-KM-Crypto-Key-Id` naming the key.
+    /// On a route whose response is `"envelope-or-plain"` that is
+    /// [`Error::InvalidRoutes`]: such an answer says what it is
+    /// ([`Server::respond_as`]).
     pub fn respond(&self, accepted: &AcceptedRequest, body: &[u8]) -> Result<PreparedResponse> {
+        self.prepare_response(accepted, None, body)
+    }
+
+    /// The response to `accepted` on a route whose response is
+    /// `"envelope-or-plain"`: `body` sent as `choice` says. On any other
+    /// route the route says, and this is [`Error::InvalidRoutes`].
+    pub fn respond_as(
+        &self,
+        accepted: &AcceptedRequest,
+        choice: ResponseChoice,
+        body: &[u8],
+    ) -> Result<PreparedResponse> {
+        self.prepare_response(accepted, Some(choice), body)
+    }
+
+    fn prepare_response(
+        &self,
+        accepted: &AcceptedRequest,
+        choice: Option<ResponseChoice>,
+        body: &[u8],
+    ) -> Result<PreparedResponse> {
         let sent = protect_response(
             accepted.head.route.route().response(),
+            choice,
             &accepted.head.keyring,
             accepted.head.key_id.as_ref(),
             body,

@@ -5,7 +5,10 @@
 //! (a request already recorded, or a store that does not answer, never
 //! reaches the handler), hands the handler the clear body with the
 //! verified headers in its extensions, and protects the handler's response
-//! as the route says.
+//! as the route says (on an `"envelope-or-plain"` route, as the
+//! [`ResponseChoice`] in the response's extensions says). A response the
+//! layer makes in place of the handler's carries a [`Refusal`] in its
+//! extensions saying why.
 //!
 //! What the layer does not do is the deployer's: timeouts for slow
 //! headers and bodies, idle connections, a cap on connections (see the
@@ -29,7 +32,7 @@ use crate::error::{Error, Result};
 use crate::exchange::Server;
 use crate::headers::RequestHeaders;
 use crate::ids::CryptoKeyId;
-use crate::routes::RouteMatch;
+use crate::routes::{ResponseChoice, RouteMatch};
 use crate::store::ReplayStore;
 
 /// The default largest request body read: 1 MiB.
@@ -57,6 +60,27 @@ impl Verified {
     /// The route that matched, with its parameters.
     pub fn route(&self) -> &RouteMatch {
         &self.route
+    }
+}
+
+/// What the layer refused a request for, or why it could not send its
+/// handler's answer: in the extensions of the response it sends instead
+/// (never on the wire), for an outer service that logs or explains.
+#[derive(Clone, Debug)]
+pub struct Refusal {
+    error: Error,
+    answered: bool,
+}
+
+impl Refusal {
+    /// The error.
+    pub fn error(&self) -> &Error {
+        &self.error
+    }
+    /// Whether the handler ran: then the request was accepted, and the
+    /// error is the server's own (its answer could not be protected).
+    pub fn handler_ran(&self) -> bool {
+        self.answered
     }
 }
 
@@ -133,13 +157,30 @@ type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 /// The answer for `error`, in the one JSON shape.
 fn refusal(error: &Error) -> Response<Full<Bytes>> {
-    json(error_response(error))
+    noted(json(error_response(error)), error, false)
 }
 
 /// A 500 for a fault of the server's own (its handler's body failed, or
-/// its answer cannot be protected), in the same shape, saying nothing more.
-fn internal() -> Response<Full<Bytes>> {
-    json(internal_error())
+/// its answer cannot be protected), in the same shape, saying nothing more
+/// (what it was goes in the extensions when it is an error of this crate).
+fn internal(error: Option<Error>) -> Response<Full<Bytes>> {
+    let response = json(internal_error());
+    match error {
+        Some(e) => noted(response, &e, true),
+        None => response,
+    }
+}
+
+fn noted(
+    mut response: Response<Full<Bytes>>,
+    error: &Error,
+    answered: bool,
+) -> Response<Full<Bytes>> {
+    response.extensions_mut().insert(Refusal {
+        error: error.clone(),
+        answered,
+    });
+    response
 }
 
 fn json((status, body): (StatusCode, Vec<u8>)) -> Response<Full<Bytes>> {
@@ -270,16 +311,22 @@ where
             let (mut parts, body) = response.into_parts();
             let answer = match body.collect().await {
                 Ok(collected) => collected.to_bytes(),
-                Err(_) => return Ok(internal()),
+                Err(_) => return Ok(internal(None)),
             };
             // What fails from here is the server's own answer (a handler's
             // body the route cannot protect, say): a bare 500, never the
-            // answer unprotected.
-            let Ok(prepared) = server.respond(&accepted, &answer) else {
-                return Ok(internal());
+            // answer unprotected. On an envelope-or-plain route the
+            // handler's answer says what it is.
+            let prepared = match parts.extensions.remove::<ResponseChoice>() {
+                Some(choice) => server.respond_as(&accepted, choice, &answer),
+                None => server.respond(&accepted, &answer),
             };
-            if prepared.write_headers(&mut parts.headers).is_err() {
-                return Ok(internal());
+            let prepared = match prepared {
+                Ok(prepared) => prepared,
+                Err(e) => return Ok(internal(Some(e))),
+            };
+            if let Err(e) = prepared.write_headers(&mut parts.headers) {
+                return Ok(internal(Some(e)));
             }
             parts.headers.remove(header::CONTENT_LENGTH);
             Ok(Response::from_parts(

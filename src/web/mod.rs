@@ -14,7 +14,7 @@ mod middleware;
 #[cfg(feature = "axum")]
 pub use extract::NotVerified;
 #[cfg(feature = "tower")]
-pub use layer::{ServerLayer, ServerService, Verified};
+pub use layer::{Refusal, ServerLayer, ServerService, Verified};
 #[cfg(feature = "reqwest")]
 pub use middleware::ClientMiddleware;
 

@@ -20,7 +20,7 @@ use konaplate_crypto::{
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-pub const ROUTES: &str = include_str!("../../routes/kona.json");
+pub const ROUTES: &str = include_str!("../../routes/seed.json");
 
 pub fn kid() -> CryptoKeyId {
     CryptoKeyId::parse(&"a".repeat(32)).unwrap()
@@ -53,7 +53,7 @@ pub fn client() -> Client {
 
 /// Starts the seed server under `limits`, its body limit `max_body`.
 pub async fn start(limits: serve::Limits, max_body: usize) -> SocketAddr {
-    let server = Server::new(signer(), keys(), RouteTable::from_json(ROUTES).unwrap());
+    let server = Server::new(signer(), keys(), RouteTable::from_json(ROUTES).unwrap()).unwrap();
     let app =
         seed::router(seed::Store::seeded(true)).layer(ServerLayer::new(server).max_body(max_body));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

@@ -241,7 +241,7 @@ pub unsafe extern "C" fn km_server_new(
             signer.signer().clone(),
             SharedKeyring::new(keyring.ring().clone()),
             RouteTable::from_json(routes_json)?,
-        );
+        )?;
         out.put(publish(km_server { server }));
         Ok(())
     })

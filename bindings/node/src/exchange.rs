@@ -384,6 +384,7 @@ impl Server {
             SharedKeyring::new(keyring.ring.clone()),
             route_table(routes, AT)?,
         )
+        .or_throw()?
         .with_verify_options(verify);
         let what = "Server: options.replayGuard must be a whole number of requests or a boolean";
         let capacity = match option::<Either<bool, f64>>(options.as_ref(), "replayGuard", what)? {

@@ -184,6 +184,7 @@ impl Server {
             SharedKeyring::new(keyring.ring.clone()),
             RouteTable::from_json(routes).or_raise()?,
         )
+        .or_raise()?
         .with_verify_options(options);
         if let Some(capacity) = replay_guard {
             server = server.with_replay_guard(ReplayGuard::new(capacity, window).or_raise()?);

@@ -29,7 +29,7 @@ from conftest import ACCESS_KEY, ASP_ID, CANCEL, KEY_B, SECRET, SEED_REQUEST, SE
 
 ROOT = VECTORS.parent
 EXAMPLES = ROOT / "target" / "debug" / "examples"
-KONA_ROUTES = (ROOT / "routes" / "kona.json").read_text(encoding="utf-8")
+KONA_ROUTES = (ROOT / "routes" / "seed.json").read_text(encoding="utf-8")
 OTHER_REQUEST = b'{"cardApplyNo":"2022110812081460812345","userId":999}'
 
 

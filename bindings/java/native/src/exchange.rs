@@ -191,7 +191,7 @@ pub extern "system" fn Java_konaplate_crypto_Native_serverNew<'local>(
         if exact_tran_time {
             options = options.with_exact_tran_time();
         }
-        let mut server = Server::new(signer, keys, routes).with_verify_options(options);
+        let mut server = Server::new(signer, keys, routes)?.with_verify_options(options);
         // Negative: no guard (the Java side passes -1, and refuses other
         // negative capacities itself).
         if let Ok(capacity) = usize::try_from(replay) {

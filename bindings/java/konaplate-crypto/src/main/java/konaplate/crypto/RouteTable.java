@@ -5,7 +5,7 @@ import java.util.Objects;
 /**
  * The routes of the API and how each protects its messages: marked fields, an {@code encData}
  * envelope, or nothing; which take a query string; which are callbacks. Read from the route
- * table's JSON (the library's {@code routes/kona.json} is the seed page's).
+ * table's JSON (the library's {@code routes/seed.json} is the seed page's).
  */
 public final class RouteTable extends NativeObject {
     private RouteTable(long address) {
