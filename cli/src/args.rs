@@ -50,6 +50,62 @@ pub enum Command {
     Exchange(ExchangeCommand),
     /// Run the seed's card-application cancel request end to end.
     Demo,
+    /// Stand in for the platform: verify every request as it does, answer
+    /// each route from fixtures, and explain every refusal on stderr.
+    #[cfg(feature = "serve")]
+    Serve(ServeArgs),
+}
+
+/// `kmcrypt serve`: the route table, the fixtures, the keys and secrets.
+#[cfg(feature = "serve")]
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    /// Address to listen on (127.0.0.1:0: any free port); the first line
+    /// on stdout is the URL.
+    #[arg(long, value_name = "ADDR")]
+    pub listen: String,
+    /// The route table (JSON; routes/kona.json is the platform's).
+    #[arg(long, value_name = "FILE")]
+    pub routes: PathBuf,
+    /// A directory of fixture files, one per route (*.json).
+    #[arg(long, value_name = "DIR")]
+    pub fixtures: PathBuf,
+    /// The keyring (a JWK Set or JWK), for one service provider.
+    #[arg(long, value_name = "FILE", required_unless_present = "tenants")]
+    pub keyring: Option<PathBuf>,
+    /// Environment variable holding the project secret (with --keyring).
+    #[arg(long, value_name = "VAR", conflicts_with = "secret_file")]
+    pub secret_env: Option<String>,
+    /// A file holding the project secret (with --keyring).
+    #[arg(long, value_name = "PATH")]
+    pub secret_file: Option<PathBuf>,
+    /// A tenant registry (many service providers; the format is in the
+    /// README), in place of --keyring and the secret.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["keyring", "secret_env", "secret_file"])]
+    pub tenants: Option<PathBuf>,
+    /// Allowed distance between a token's time and this clock, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 300)]
+    pub max_skew: u64,
+    /// Largest request body read, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = 1 << 20)]
+    pub max_body: usize,
+    /// Log lines as text or one JSON object a line.
+    #[arg(long, value_name = "FORMAT", default_value = "text")]
+    pub log_format: LogFormat,
+    /// Add the explanation to refusals' answers too (local use only: the
+    /// platform's answers carry only code and message).
+    #[arg(long)]
+    pub explain_in_body: bool,
+}
+
+/// How `kmcrypt serve` writes its log lines.
+#[cfg(feature = "serve")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    /// `method path -> status code: explanation`.
+    Text,
+    /// One JSON object a line.
+    Json,
 }
 
 /// Where a sealing key comes from: a keyring entry, or the platform's

@@ -45,6 +45,8 @@ pub fn run(cli: Cli) -> Result<Zeroizing<Vec<u8>>, Failure> {
         Command::Envelope(cmd) => return envelope(cmd),
         Command::Exchange(cmd) => return exchange::run(cmd),
         Command::Demo => crate::demo::run()?,
+        #[cfg(feature = "serve")]
+        Command::Serve(args) => return crate::serve::run(&args),
     };
     Ok(Zeroizing::new(text.into_bytes()))
 }

@@ -15,6 +15,8 @@ mod demo;
 mod exchange;
 mod input;
 mod keys;
+#[cfg(feature = "serve")]
+mod serve;
 
 /// A failure of the CLI: one line for stderr.
 #[derive(Debug)]
