@@ -101,19 +101,41 @@ struct Stand {
 
 impl Stand {
     fn start(tag: &str, extra: &[&str]) -> Stand {
+        Stand::spawn(tag, false, extra)
+    }
+
+    /// With `tenants`, one service provider in a tenant registry (the ASP
+    /// id the clients send, their access key) in place of --keyring.
+    fn spawn(tag: &str, tenants: bool, extra: &[&str]) -> Stand {
         let dir = temp_dir(tag);
         let keys = keyring(&dir);
         let fixtures = fixtures(&dir);
-        let mut child = kmcrypt()
+        let mut command = kmcrypt();
+        command
             .args(["serve", "--listen", "127.0.0.1:0", "--routes"])
             .arg(repo("routes/kona.json"))
             .arg("--fixtures")
-            .arg(&fixtures)
-            .arg("--keyring")
-            .arg(&keys)
-            .args(["--secret-env", "KM_SECRET"])
+            .arg(&fixtures);
+        if tenants {
+            let registry = dir.join("tenants.json");
+            let entry = serde_json::json!({"tenants": [{
+                "aspId": "000170000002000",
+                "secret": {"env": "KM_SECRET"},
+                "accessKeys": [{"env": "KM_ACCESS_KEY"}],
+                "keyring": keys,
+            }]});
+            std::fs::write(&registry, entry.to_string()).unwrap();
+            command.arg("--tenants").arg(registry);
+        } else {
+            command
+                .arg("--keyring")
+                .arg(&keys)
+                .args(["--secret-env", "KM_SECRET"]);
+        }
+        let mut child = command
             .args(extra)
             .env("KM_SECRET", SECRET)
+            .env("KM_ACCESS_KEY", "A".repeat(40))
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
@@ -643,6 +665,55 @@ fn explain_in_body_adds_the_explanation_to_refusals() {
             "POST {CANCEL} -> 401 token_mismatch (route POST {CANCEL}, correlation id "
         )),
         "{line}"
+    );
+}
+
+/// Issue 21, item 1: the service providers of a tenant registry
+/// (`--tenants`), each request verified with its provider's secret and
+/// keys; an ASP id the registry does not hold is explained.
+#[test]
+fn a_tenant_registry_serves_its_providers() {
+    let stand = Stand::spawn("tenants", true, &[]);
+    let client = stand.client();
+    let request = client
+        .prepare(
+            "POST",
+            CANCEL,
+            br#"{"cardApplyNo":"2022110812081460812345","userId":5}"#,
+            SystemTime::now(),
+        )
+        .unwrap();
+    let answer = post(stand.addr(), CANCEL, request.header_pairs(), request.body());
+    assert_eq!(answer.status, 200);
+    assert!(stand.line(0).contains("accepted; answered the default"));
+    let out = stand.node(CANCEL, "mac-over-base64", r#"{"userId":5}"#);
+    assert_eq!(out["status"], 401);
+    assert!(
+        stand
+            .line(1)
+            .contains("the MAC is over the base64 of the body"),
+        "{}",
+        stand.line(1)
+    );
+    let other: Vec<(&str, &str)> = request
+        .header_pairs()
+        .map(|(n, v)| {
+            if n == "X-KM-User-AspId" {
+                (n, "000170000009000")
+            } else {
+                (n, v)
+            }
+        })
+        .collect();
+    let answer = post(stand.addr(), CANCEL, other, request.body());
+    assert_eq!(answer.status, 401);
+    assert_wire_refusal(&answer.body, "unknown_asp_id");
+    assert!(
+        stand
+            .line(2)
+            .contains("X-KM-User-AspId 000170000009000 is not a service provider of this server"),
+        "{}",
+        stand.line(2)
     );
 }
 

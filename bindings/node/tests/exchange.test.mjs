@@ -4,6 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { createHmac, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 
 import * as jose from 'jose';
@@ -17,6 +18,7 @@ import {
   SECRET,
   SEED_REQUEST,
   SEED_RESPONSE,
+  dirVectors,
   km,
   parties,
   vectorFile,
@@ -164,3 +166,27 @@ test('8 concurrent async calls on 4 MiB bodies leave the event loop free', async
   assert.ok(ticks >= elapsed / 20, `${ticks} ticks in ${elapsed.toFixed(0)} ms`);
 });
 
+
+test('the route catalogue: a client opens an envelope or passes a clear answer, a server refuses it', async () => {
+  const catalogue = readFileSync(new URL('../../../routes/kona.json', import.meta.url), 'utf8');
+  const keyring = km.Keyring.fromJwks(JSON.stringify(dirVectors.jwks));
+  const signer = new km.TokenSigner(SECRET);
+  assert.throws(() => new km.Server(signer, keyring, catalogue), (e) => {
+    assert.ok(e instanceof km.InvalidRoutes, String(e));
+    assert.equal(e.code, 'invalid_routes');
+    assert.match(e.message, /route 1 \(POST \/api\/v1\/user\/registration\): the response is "envelope-or-plain"/);
+    return true;
+  });
+  const client = new km.Client(ASP_ID, signer, keyring, catalogue, { accessKey: ACCESS_KEY, cryptoKeyId: KEY_B });
+  const request = client.prepare('POST', '/api/v1/user/card/list', '{"userId":1}');
+  const headers = { 'X-KM-Correlation-Id': request.correlationId, 'X-KM-Crypto-Key-Id': KEY_B };
+  const clear = '{"code":"000_000","cards":[]}';
+  assert.equal(client.finish(request, headers, clear).toString(), clear);
+  // An envelope, sealed by jose under the key the request named, is opened.
+  const jwe = await new jose.CompactEncrypt(new TextEncoder().encode(clear))
+    .setProtectedHeader({ alg: 'dir', enc: 'A256GCM', kid: KEY_B })
+    .encrypt(jose.base64url.decode(dirVectors.jwks.keys.find((k) => k.kid === KEY_B).k));
+  const envelope = JSON.stringify({ encData: jwe });
+  assert.ok(!client.finish(request, headers, envelope).toString().includes('encData'));
+  assert.equal(client.finish(request, headers, envelope).toString(), clear);
+});

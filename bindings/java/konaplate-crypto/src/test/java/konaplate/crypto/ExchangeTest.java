@@ -18,6 +18,35 @@ import org.junit.jupiter.api.Test;
 /** The exchange both ways: the seed route, the envelope route, the head first, threads. */
 class ExchangeTest {
     @Test
+    void theRouteCatalogueIsReadByClientsAndRefusedByServers() throws Exception {
+        String catalogue = java.nio.file.Files.readString(VECTORS.resolveSibling("routes").resolve("kona.json"));
+        try (Keyring keyring = Keyring.fromJwks(jwks());
+                TokenSigner signer = new TokenSigner(utf8(SECRET));
+                RouteTable routes = RouteTable.fromJson(catalogue)) {
+            KonaServer.Builder builder = KonaServer.builder(signer, keyring, routes);
+            KonaException e = assertThrows(KonaException.class, builder::build);
+            assertEquals(ErrorKind.INVALID_ROUTES, e.kind());
+            assertTrue(e.getMessage().contains("route 1 (POST /api/v1/user/registration)"), e.getMessage());
+            try (KonaClient client = KonaClient.builder(ASP_ID, signer, keyring, routes)
+                            .accessKey(ACCESS_KEY).cryptoKeyId(KEY_B).build();
+                    PreparedRequest request = client.prepare("POST", "/api/v1/user/card/list", utf8("{\"userId\":1}"))) {
+                Map<String, String> headers = Map.of("X-KM-Correlation-Id", request.correlationId(),
+                        "X-KM-Crypto-Key-Id", KEY_B);
+                String clear = "{\"code\":\"000_000\",\"cards\":[]}";
+                assertEquals(clear, text(client.finish(request, headers, utf8(clear))), "a clear answer passes");
+                // An envelope sealed by Nimbus under the key the request named is opened.
+                com.nimbusds.jose.JWEObject jwe = new com.nimbusds.jose.JWEObject(
+                        new com.nimbusds.jose.JWEHeader.Builder(com.nimbusds.jose.JWEAlgorithm.DIR,
+                                com.nimbusds.jose.EncryptionMethod.A256GCM).keyID(KEY_B).build(),
+                        new com.nimbusds.jose.Payload(clear));
+                jwe.encrypt(new com.nimbusds.jose.crypto.DirectEncrypter(keyBytes(KEY_B)));
+                String envelope = "{\"encData\":\"" + jwe.serialize() + "\"}";
+                assertEquals(clear, text(client.finish(request, headers, utf8(envelope))));
+            }
+        }
+    }
+
+    @Test
     void theSeedFlowSealsTheMarkedFieldsAndTheClientOpensThem() throws Exception {
         try (Parties p = new Parties();
                 PreparedRequest request = p.client.prepare("POST", CANCEL, utf8(SEED_REQUEST))) {
