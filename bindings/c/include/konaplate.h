@@ -262,7 +262,9 @@ km_status km_client_finish(const km_client *client,
 km_status km_request_free(km_request *request);
 
 // A server verifying with `signer`, opening and protecting bodies with
-// `keyring`'s keys as `routes_json` says.
+// `keyring`'s keys as `routes_json` says. A table with a route whose
+// response is "envelope-or-plain" (not known: a client reads either) is
+// `KM_INVALID_ROUTES`, naming the route: a server must say what it sends.
 //
 // # Safety
 // `signer` and `keyring` are null or pointers this library returned;

@@ -221,7 +221,9 @@ pub extern "C" fn km_request_free(request: *mut km_request) -> km_status {
 }
 
 /// A server verifying with `signer`, opening and protecting bodies with
-/// `keyring`'s keys as `routes_json` says.
+/// `keyring`'s keys as `routes_json` says. A table with a route whose
+/// response is "envelope-or-plain" (not known: a client reads either) is
+/// `KM_INVALID_ROUTES`, naming the route: a server must say what it sends.
 ///
 /// # Safety
 /// `signer` and `keyring` are null or pointers this library returned;
