@@ -341,6 +341,14 @@ pub struct TokenSigner {
     decoded: Option<Box<HmacSha256>>,
 }
 
+/// Whether `token`'s MAC is the MAC of `body` under `state`'s key, compared
+/// in constant time.
+fn mac_verifies(state: &HmacSha256, token: &TranToken, body: &[u8]) -> bool {
+    let mut mac = state.clone();
+    mac.update(body);
+    mac.verify_slice(&token.mac).is_ok()
+}
+
 /// What the replay store's key is derived under: `HMAC(secret, label)`.
 /// A body is JSON, so no token's MAC is over these bytes (they start with
 /// a NUL).
@@ -382,11 +390,9 @@ impl TokenSigner {
     /// Whether the token's MAC is over `body` keyed with the secret
     /// base64-decoded (false when the secret is not base64).
     pub(crate) fn mac_matches_decoded_secret(&self, token: &TranToken, body: &[u8]) -> bool {
-        self.decoded.as_ref().is_some_and(|state| {
-            let mut mac = HmacSha256::clone(state);
-            mac.update(body);
-            mac.verify_slice(&token.mac).is_ok()
-        })
+        self.decoded
+            .as_ref()
+            .is_some_and(|state| mac_verifies(state, token, body))
     }
 
     /// The name a replay store records `token` under: the first 16 bytes of
@@ -464,10 +470,11 @@ impl TokenSigner {
     /// server checks once the body is read, the token's form and time
     /// having been checked before ([`TranToken::check_window`]).
     pub fn check_mac(&self, token: &TranToken, body: &[u8]) -> Result<()> {
-        let mut mac = self.mac.clone();
-        mac.update(body);
-        mac.verify_slice(&token.mac)
-            .map_err(|_| Error::TokenMismatch)
+        if mac_verifies(&self.mac, token, body) {
+            Ok(())
+        } else {
+            Err(Error::TokenMismatch)
+        }
     }
 
     /// Parses `token` and verifies it, as [`TokenSigner::verify`].

@@ -39,7 +39,12 @@ impl Server {
         I: IntoIterator<Item = (&'a str, &'a str)>,
     {
         let parsed = RequestHeaders::parse(headers, self.verify_options()).ok();
-        let tenant = parsed.as_ref().and_then(|h| self.tenant_of(h));
+        let tenant = parsed.as_ref().and_then(|h| self.tenant_for(h.asp_id()));
+        let asp_id = || {
+            parsed
+                .as_ref()
+                .map_or_else(|| "?".to_owned(), |h| h.asp_id().to_string())
+        };
         let keys = || tenant.as_ref().map(|t| t.keys().load());
         match error {
             Error::MissingHeader(header) => {
@@ -82,15 +87,11 @@ impl Server {
             ),
             Error::UnknownAspId => format!(
                 "X-KM-User-AspId {} is not a service provider of this server",
-                parsed
-                    .as_ref()
-                    .map_or_else(|| "?".to_owned(), |h| h.asp_id().to_string())
+                asp_id()
             ),
             Error::UnknownAccessKey => format!(
                 "the X-KM-Access-Key sent is not one issued to ASP id {} (the access key is the project's, 40 characters; the secret is never sent)",
-                parsed
-                    .as_ref()
-                    .map_or_else(|| "?".to_owned(), |h| h.asp_id().to_string())
+                asp_id()
             ),
             Error::RouteNotFound { .. } => {
                 let bare = path.split_once('?').map_or(path, |(p, _)| p);
@@ -113,10 +114,6 @@ impl Server {
             ),
             other => other.to_string(),
         }
-    }
-
-    fn tenant_of(&self, headers: &RequestHeaders) -> Option<std::sync::Arc<Tenant>> {
-        self.tenant_for(headers.asp_id())
     }
 
     /// A MAC that does not match: the body's length and the mistake, if

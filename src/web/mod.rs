@@ -102,12 +102,30 @@ impl Server {
         now: SystemTime,
     ) -> Result<RequestHead> {
         let headers = x_km_pairs(&parts.headers)?;
-        let target = parts
-            .uri
-            .path_and_query()
-            .map_or(parts.uri.path(), |p| p.as_str());
-        self.check_head(parts.method.as_str(), target, headers, now)
+        self.check_head(parts.method.as_str(), target(&parts.uri), headers, now)
     }
+
+    /// [`Server::explain`] on a request's method, URI and headers as
+    /// received (feature `http`). Headers that are not visible ASCII leave
+    /// none to read: the explanation is then the error's own.
+    pub fn explain_http(
+        &self,
+        method: &http::Method,
+        uri: &http::Uri,
+        headers: &HeaderMap,
+        body: &[u8],
+        now: SystemTime,
+        error: &Error,
+    ) -> String {
+        let pairs = x_km_pairs(headers).unwrap_or_default();
+        self.explain(method.as_str(), target(uri), pairs, body, now, error)
+    }
+}
+
+/// The request target as the route table reads it: the path, with the
+/// query string if any.
+fn target(uri: &http::Uri) -> &str {
+    uri.path_and_query().map_or(uri.path(), |p| p.as_str())
 }
 
 impl Client {

@@ -183,11 +183,11 @@ async fn explain(State(stand): State<Arc<Stand>>, request: Request, next: Next) 
         path: parts.uri.path().to_owned(),
         correlation_id: correlation_id(&parts.headers),
     };
-    let target = parts
-        .uri
-        .path_and_query()
-        .map_or_else(|| seen.path.clone(), |p| p.as_str().to_owned());
-    let headers = parts.headers.clone();
+    let (method, uri, headers) = (
+        parts.method.clone(),
+        parts.uri.clone(),
+        parts.headers.clone(),
+    );
     let Ok(received) = axum::body::to_bytes(body, stand.max_body).await else {
         let error = Error::TooLarge {
             what: "request body",
@@ -227,7 +227,7 @@ async fn explain(State(stand): State<Arc<Stand>>, request: Request, next: Next) 
     let route = stand
         .server
         .routes()
-        .find(&seen.method, &target)
+        .find(&seen.method, &seen.path)
         .map_or_else(
             |_| "-".to_owned(),
             |m| format!("{} {}", m.route().method(), m.route().template()),
@@ -235,15 +235,10 @@ async fn explain(State(stand): State<Arc<Stand>>, request: Request, next: Next) 
     let explanation = if refusal.handler_ran() {
         format!("accepted, but the answer could not be protected as the route says: {error}")
     } else {
-        let pairs = x_km_pairs(&headers);
-        let refused = stand.server.explain(
-            &seen.method,
-            &target,
-            pairs.iter().copied(),
-            &received,
-            SystemTime::now(),
-            error,
-        );
+        let refused =
+            stand
+                .server
+                .explain_http(&method, &uri, &headers, &received, SystemTime::now(), error);
         format!("refused: {refused}")
     };
     stand.log(&seen, &route, status, error.code(), &explanation);
@@ -266,16 +261,6 @@ async fn with_explanation(response: Response, explanation: &str) -> Response {
     let mut parts = parts;
     parts.headers.remove(header::CONTENT_LENGTH);
     Response::from_parts(parts, Body::from(value.to_string()))
-}
-
-/// The request's `X-KM-*` headers as text (a value that is not text is
-/// left out: the explanation then names it missing or malformed).
-fn x_km_pairs(headers: &HeaderMap) -> Vec<(&str, &str)> {
-    headers
-        .iter()
-        .filter(|(name, _)| name.as_str().starts_with("x-km-"))
-        .filter_map(|(name, value)| value.to_str().ok().map(|v| (name.as_str(), v)))
-        .collect()
 }
 
 /// The request's correlation id for the log: `-` when absent, `(invalid)`
