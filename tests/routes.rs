@@ -316,3 +316,44 @@ fn envelope_or_plain_is_read_by_clients_and_chosen_by_servers() {
         .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::InvalidRoutes, "{e}");
 }
+
+/// A path that is a route for another method is explained so, each such
+/// method named once.
+#[test]
+fn a_route_for_another_method_is_named_once() {
+    use konaplate_crypto::{
+        ContentEncryption, CryptoKeyId, Keyring, ProjectSecret, Server, SharedKeyring, TokenSigner,
+        generate_jwks,
+    };
+    let routes = table(&[
+        ("GET", "/a/{id}"),
+        ("GET", "/b"),
+        ("PUT", "/a/{id}"),
+        ("POST", "/c"),
+    ])
+    .unwrap();
+    let kid = CryptoKeyId::parse("0123456789abcdef0123456789abcdef").unwrap();
+    let keys = SharedKeyring::new(
+        Keyring::from_jwks(&generate_jwks(&kid, ContentEncryption::A128Gcm)).unwrap(),
+    );
+    let server = Server::new(TokenSigner::new(&ProjectSecret::from("s")), keys, routes).unwrap();
+    let error = server.routes().find("POST", "/a/7?x=1").unwrap_err();
+    let text = server.explain(
+        "POST",
+        "/a/7?x=1",
+        [],
+        b"",
+        std::time::SystemTime::now(),
+        &error,
+    );
+    assert!(
+        text.ends_with(": the path is a route for GET, PUT"),
+        "{text}"
+    );
+    let error = server.routes().find("POST", "/z").unwrap_err();
+    let text = server.explain("POST", "/z", [], b"", std::time::SystemTime::now(), &error);
+    assert!(
+        text.ends_with(": no route of the table has this path"),
+        "{text}"
+    );
+}

@@ -94,15 +94,11 @@ impl Server {
                 asp_id()
             ),
             Error::RouteNotFound { .. } => {
-                let bare = path.split_once('?').map_or(path, |(p, _)| p);
-                let others: Vec<&str> = self
-                    .routes()
-                    .iter()
-                    .filter(|r| {
-                        r.method() != method && self.routes().find(r.method(), bare).is_ok()
-                    })
-                    .map(|r| r.method())
-                    .collect();
+                // Each other method once, however many of its routes there are.
+                let mut others: Vec<&str> = self.routes().iter().map(|r| r.method()).collect();
+                others.sort_unstable();
+                others.dedup();
+                others.retain(|m| *m != method && self.routes().find(m, path).is_ok());
                 if others.is_empty() {
                     format!("{error}: no route of the table has this path")
                 } else {
